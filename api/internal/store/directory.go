@@ -1,0 +1,619 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+)
+
+var _ domain.DirectoryStore = (*Store)(nil)
+
+type organisationRow struct {
+	ID             string `gorm:"primaryKey"`
+	Slug           string
+	Name           string
+	Kind           string
+	Territory      string
+	Branding       string
+	AllowedOrigins string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (organisationRow) TableName() string { return "organisations" }
+
+type entryPointRow struct {
+	OrganisationID string `gorm:"primaryKey"`
+	Slug           string `gorm:"primaryKey"`
+	Position       int
+	Name           string
+	Description    string
+	Themes         string
+	Branding       *string
+}
+
+func (entryPointRow) TableName() string { return "entry_points" }
+
+type themeRow struct {
+	OrganisationID string `gorm:"primaryKey"`
+	Slug           string `gorm:"primaryKey"`
+	ParentSlug     string
+	Label          string
+	Description    string
+	Synonyms       string
+	ContentHash    string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (themeRow) TableName() string { return "themes" }
+
+type contactPointRow struct {
+	ID              string `gorm:"primaryKey"`
+	OrganisationID  string
+	Name            string
+	Description     string
+	Granularity     string
+	Pivot           string
+	Themes          string
+	Channels        string
+	Address         *string
+	Hours           string
+	Coverage        string
+	Emergency       bool
+	EmergencyRank   int
+	CommuneCode     string
+	Latitude        *float64
+	Longitude       *float64
+	SourceKind      string
+	SourceID        string
+	SourceDataset   string
+	SourceUpdatedAt *time.Time
+	VerifiedAt      *time.Time
+	ContentHash     string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+func (contactPointRow) TableName() string { return "contact_points" }
+
+type coverageRow struct {
+	ContactPointID string `gorm:"primaryKey"`
+	Level          string `gorm:"primaryKey"`
+	Code           string `gorm:"primaryKey"`
+}
+
+func (coverageRow) TableName() string { return "contact_point_coverage" }
+
+// Coverage levels stored in contact_point_coverage.
+const (
+	levelNational    = "national"
+	levelRegion      = "region"
+	levelDepartement = "departement"
+	levelCommune     = "commune"
+	levelNearest     = "nearest"
+)
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only plain data structures are marshalled here.
+		panic(fmt.Sprintf("store: marshal %T: %v", v, err))
+	}
+	return string(b)
+}
+
+func jsonList(v []string) string {
+	if v == nil {
+		v = []string{}
+	}
+	return mustJSON(v)
+}
+
+func unmarshal(field, s string, v any) error {
+	if s == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return fmt.Errorf("decode %s: %w", field, err)
+	}
+	return nil
+}
+
+// translate maps GORM and driver errors to application errors.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return &domain.Error{Code: domain.ENOTFOUND, Message: what + " introuvable.", Err: err}
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return &domain.Error{Code: domain.ECONFLICT, Message: what + " existe déjà.", Err: err}
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return &domain.Error{Code: domain.EINVALID, Message: what + " fait référence à un élément inexistant.", Err: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	default:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+}
+
+// --- organisations ---
+
+func (s *Store) FindOrganisationBySlug(ctx context.Context, slug string) (*domain.Organisation, error) {
+	return s.findOrganisation(ctx, "slug = ?", slug)
+}
+
+func (s *Store) FindOrganisationByID(ctx context.Context, id string) (*domain.Organisation, error) {
+	return s.findOrganisation(ctx, "id = ?", id)
+}
+
+func (s *Store) findOrganisation(ctx context.Context, where string, arg string) (*domain.Organisation, error) {
+	var row organisationRow
+	if err := s.r.WithContext(ctx).Where(where, arg).Take(&row).Error; err != nil {
+		return nil, translate(err, "Organisation")
+	}
+	var eps []entryPointRow
+	if err := s.r.WithContext(ctx).Where("organisation_id = ?", row.ID).Order("position").Find(&eps).Error; err != nil {
+		return nil, translate(err, "Points d'entrée")
+	}
+	return organisationFromRow(row, eps)
+}
+
+func organisationFromRow(row organisationRow, eps []entryPointRow) (*domain.Organisation, error) {
+	o := &domain.Organisation{
+		ID: row.ID, Slug: row.Slug, Name: row.Name, Kind: domain.OrganisationKind(row.Kind),
+		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt,
+	}
+	if err := errors.Join(
+		unmarshal("territory", row.Territory, &o.Territory),
+		unmarshal("branding", row.Branding, &o.Branding),
+		unmarshal("allowed_origins", row.AllowedOrigins, &o.AllowedOrigins),
+	); err != nil {
+		return nil, fmt.Errorf("organisation %s: %w", row.Slug, err)
+	}
+	for _, e := range eps {
+		ep := domain.EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description}
+		if err := unmarshal("themes", e.Themes, &ep.Themes); err != nil {
+			return nil, fmt.Errorf("entry point %s: %w", e.Slug, err)
+		}
+		if e.Branding != nil {
+			ep.Branding = &domain.Branding{}
+			if err := unmarshal("branding", *e.Branding, ep.Branding); err != nil {
+				return nil, fmt.Errorf("entry point %s: %w", e.Slug, err)
+			}
+		}
+		o.EntryPoints = append(o.EntryPoints, ep)
+	}
+	return o, nil
+}
+
+// UpsertOrganisation creates the organisation, or updates the one with the
+// same slug (keeping its ID), with its entry points. o.ID is set on return.
+func (s *Store) UpsertOrganisation(ctx context.Context, o *domain.Organisation) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var existing organisationRow
+		err := tx.Where("slug = ?", o.Slug).Take(&existing).Error
+		now := s.now().UTC()
+		row := organisationRow{
+			ID: o.ID, Slug: o.Slug, Name: o.Name, Kind: string(o.Kind),
+			Territory: jsonList(o.Territory), Branding: mustJSON(o.Branding),
+			AllowedOrigins: jsonList(o.AllowedOrigins), CreatedAt: now, UpdatedAt: now,
+		}
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			if row.ID == "" {
+				row.ID = domain.NewID()
+			}
+			if err := tx.Create(&row).Error; err != nil {
+				return translate(err, "Organisation")
+			}
+		case err != nil:
+			return translate(err, "Organisation")
+		default:
+			row.ID, row.CreatedAt = existing.ID, existing.CreatedAt
+			var eps []entryPointRow
+			if err := tx.Where("organisation_id = ?", existing.ID).Order("position").Find(&eps).Error; err != nil {
+				return translate(err, "Points d'entrée")
+			}
+			if sameOrganisation(existing, row, eps, o.EntryPoints) {
+				o.ID, o.CreatedAt, o.UpdatedAt = existing.ID, existing.CreatedAt, existing.UpdatedAt
+				return nil
+			}
+			if err := tx.Save(&row).Error; err != nil {
+				return translate(err, "Organisation")
+			}
+			if err := tx.Where("organisation_id = ?", row.ID).Delete(&entryPointRow{}).Error; err != nil {
+				return translate(err, "Points d'entrée")
+			}
+		}
+		if rows := entryPointRows(row.ID, o.EntryPoints); len(rows) > 0 {
+			if err := tx.Create(&rows).Error; err != nil {
+				return translate(err, "Point d'entrée")
+			}
+		}
+		o.ID, o.CreatedAt, o.UpdatedAt = row.ID, row.CreatedAt, row.UpdatedAt
+		return nil
+	})
+}
+
+func entryPointRows(orgID string, eps []domain.EntryPoint) []entryPointRow {
+	rows := make([]entryPointRow, 0, len(eps))
+	for i, e := range eps {
+		r := entryPointRow{OrganisationID: orgID, Slug: e.Slug, Position: i, Name: e.Name, Description: e.Description, Themes: jsonList(e.Themes)}
+		if e.Branding != nil {
+			b := mustJSON(e.Branding)
+			r.Branding = &b
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func sameOrganisation(a, b organisationRow, aEPs []entryPointRow, bEPs []domain.EntryPoint) bool {
+	if a.Name != b.Name || a.Kind != b.Kind || a.Territory != b.Territory || a.Branding != b.Branding || a.AllowedOrigins != b.AllowedOrigins {
+		return false
+	}
+	return slices.EqualFunc(aEPs, entryPointRows(a.ID, bEPs), func(x, y entryPointRow) bool {
+		return x.Slug == y.Slug && x.Position == y.Position && x.Name == y.Name && x.Description == y.Description &&
+			x.Themes == y.Themes && ((x.Branding == nil && y.Branding == nil) || (x.Branding != nil && y.Branding != nil && *x.Branding == *y.Branding))
+	})
+}
+
+// --- contact points ---
+
+// contentHash fingerprints what a contact point says, to skip unchanged
+// rows on re-import. Everything but the timestamps counts.
+func contentHash(c *domain.ContactPoint) string {
+	cp := *c
+	cp.CreatedAt, cp.UpdatedAt = time.Time{}, time.Time{}
+	sum := sha256.Sum256([]byte(mustJSON(cp)))
+	return hex.EncodeToString(sum[:])
+}
+
+func contactPointToRow(c *domain.ContactPoint) contactPointRow {
+	row := contactPointRow{
+		ID: c.ID, OrganisationID: c.OrganisationID, Name: c.Name, Description: c.Description,
+		Granularity: string(c.Granularity), Pivot: c.Pivot, Themes: jsonList(c.Themes),
+		Channels: mustJSON(nonNil(c.Channels)), Hours: mustJSON(c.Hours), Coverage: mustJSON(c.Coverage),
+		Emergency: c.Emergency, EmergencyRank: c.EmergencyRank,
+		SourceKind: string(c.Source.Kind), SourceID: c.Source.ID, SourceDataset: c.Source.Dataset,
+		SourceUpdatedAt: utcPtr(c.Source.UpdatedAt), VerifiedAt: utcPtr(c.VerifiedAt),
+		ContentHash: contentHash(c),
+	}
+	if c.Address != nil {
+		a := mustJSON(c.Address)
+		row.Address = &a
+		row.CommuneCode = c.Address.CommuneCode
+		row.Latitude, row.Longitude = c.Address.Latitude, c.Address.Longitude
+	}
+	return row
+}
+
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func contactPointFromRow(row *contactPointRow) (*domain.ContactPoint, error) {
+	c := &domain.ContactPoint{
+		ID: row.ID, OrganisationID: row.OrganisationID, Name: row.Name, Description: row.Description,
+		Granularity: domain.Granularity(row.Granularity), Pivot: row.Pivot,
+		Emergency: row.Emergency, EmergencyRank: row.EmergencyRank,
+		Source: domain.Source{Kind: domain.SourceKind(row.SourceKind), ID: row.SourceID, Dataset: row.SourceDataset,
+			UpdatedAt: utcPtr(row.SourceUpdatedAt)},
+		VerifiedAt: utcPtr(row.VerifiedAt), CreatedAt: row.CreatedAt.UTC(), UpdatedAt: row.UpdatedAt.UTC(),
+	}
+	errs := []error{
+		unmarshal("themes", row.Themes, &c.Themes),
+		unmarshal("channels", row.Channels, &c.Channels),
+		unmarshal("hours", row.Hours, &c.Hours),
+		unmarshal("coverage", row.Coverage, &c.Coverage),
+	}
+	if row.Address != nil {
+		c.Address = &domain.Address{}
+		errs = append(errs, unmarshal("address", *row.Address, c.Address))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("contact point %s: %w", row.ID, err)
+	}
+	return c, nil
+}
+
+func coverageRows(c *domain.ContactPoint) []coverageRow {
+	var rows []coverageRow
+	add := func(level string, codes ...string) {
+		for _, code := range codes {
+			rows = append(rows, coverageRow{ContactPointID: c.ID, Level: level, Code: code})
+		}
+	}
+	switch c.Coverage.Rule {
+	case domain.CoverageNearest:
+		if c.Address != nil {
+			add(levelNearest, departementOf(c.Address.CommuneCode))
+		}
+	default:
+		if c.Coverage.National {
+			add(levelNational, "")
+		}
+		add(levelRegion, c.Coverage.Regions...)
+		add(levelDepartement, c.Coverage.Departements...)
+		add(levelCommune, c.Coverage.Communes...)
+	}
+	// Primary keys forbid duplicates: drop repeated codes.
+	slices.SortFunc(rows, func(a, b coverageRow) int {
+		if a.Level != b.Level {
+			return strings.Compare(a.Level, b.Level)
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	return slices.Compact(rows)
+}
+
+// departementOf returns the département code of an INSEE commune code:
+// 3 digits overseas (97x), else the first two characters (2A, 2B included).
+func departementOf(insee string) string {
+	if len(insee) == 5 && insee[:2] == "97" {
+		return insee[:3]
+	}
+	if len(insee) >= 2 {
+		return insee[:2]
+	}
+	return insee
+}
+
+func (s *Store) FindContactPointByID(ctx context.Context, id string) (*domain.ContactPoint, error) {
+	var row contactPointRow
+	if err := s.r.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, translate(err, "Point de contact")
+	}
+	return contactPointFromRow(&row)
+}
+
+// FindContactPoints returns the contact points matching f and their total count.
+// Emergency numbers come first by rank, then by name.
+func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilter) ([]*domain.ContactPoint, int, error) {
+	q := s.r.WithContext(ctx).Model(&contactPointRow{})
+	if f.OrganisationID != "" {
+		q = q.Where("organisation_id = ?", f.OrganisationID)
+	}
+	if f.Pivot != "" {
+		q = q.Where("pivot = ?", f.Pivot)
+	}
+	if f.Emergency != nil {
+		q = q.Where("emergency = ?", *f.Emergency)
+	}
+	if f.Theme != "" {
+		// Themes are stored as a JSON array of slugs; slugs contain no quote.
+		q = q.Where("themes LIKE ?", `%"`+f.Theme+`"%`)
+	}
+	if c := f.Commune; c != nil {
+		sub := s.r.Model(&coverageRow{}).Select("contact_point_id").Where(
+			"level = ? OR (level = ? AND code = ?) OR (level = ? AND code = ?) OR (level = ? AND code = ?)",
+			levelNational, levelRegion, c.Region, levelDepartement, c.Departement, levelCommune, c.Code)
+		q = q.Where("id IN (?)", sub)
+	}
+	if f.NearestDepartement != "" {
+		sub := s.r.Model(&coverageRow{}).Select("contact_point_id").Where("level = ? AND code = ?", levelNearest, f.NearestDepartement)
+		q = q.Where("id IN (?)", sub)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "Points de contact")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	var rows []contactPointRow
+	if err := q.Order(clause.OrderBy{Columns: []clause.OrderByColumn{
+		{Column: clause.Column{Name: "emergency"}, Desc: true},
+		{Column: clause.Column{Name: "emergency_rank"}},
+		{Column: clause.Column{Name: "name"}},
+		{Column: clause.Column{Name: "id"}},
+	}}).Offset(f.Offset).Limit(limit).Find(&rows).Error; err != nil {
+		return nil, 0, translate(err, "Points de contact")
+	}
+	out := make([]*domain.ContactPoint, 0, len(rows))
+	for i := range rows {
+		c, err := contactPointFromRow(&rows[i])
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, c)
+	}
+	return out, int(total), nil
+}
+
+// UpsertContactPoints creates or updates contact points by ID in one
+// transaction. A row whose content hash is unchanged is left alone; a record
+// whose source date is older than the stored one does not overwrite it.
+func (s *Store) UpsertContactPoints(ctx context.Context, cps []*domain.ContactPoint) (domain.ImportStats, error) {
+	var stats domain.ImportStats
+	if len(cps) == 0 {
+		return stats, nil
+	}
+	for i, c := range cps {
+		if c.ID == "" {
+			return stats, domain.Invalid("Point de contact sans identifiant.", domain.FieldError{Field: fmt.Sprintf("[%d].id", i), Message: "est obligatoire"})
+		}
+		if err := c.Validate(); err != nil {
+			return stats, fmt.Errorf("contact point %s: %w", c.ID, err)
+		}
+	}
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		stats = domain.ImportStats{}
+		ids := make([]string, len(cps))
+		for i, c := range cps {
+			ids[i] = c.ID
+		}
+		type existingRow struct {
+			ID              string
+			ContentHash     string
+			SourceUpdatedAt *time.Time
+			CreatedAt       time.Time
+		}
+		existing := map[string]existingRow{}
+		for chunk := range slices.Chunk(ids, 500) {
+			var found []existingRow
+			if err := tx.Model(&contactPointRow{}).Select("id, content_hash, source_updated_at, created_at").
+				Where("id IN ?", chunk).Find(&found).Error; err != nil {
+				return translate(err, "Points de contact")
+			}
+			for _, e := range found {
+				existing[e.ID] = e
+			}
+		}
+		now := s.now().UTC()
+		var creates, updates []contactPointRow
+		var coverage []coverageRow
+		var touched []string
+		seen := map[string]bool{}
+		for _, c := range cps {
+			if seen[c.ID] {
+				stats.Skipped++
+				continue
+			}
+			seen[c.ID] = true
+			row := contactPointToRow(c)
+			old, ok := existing[c.ID]
+			switch {
+			case !ok:
+				row.CreatedAt, row.UpdatedAt = now, now
+				creates = append(creates, row)
+				stats.Created++
+			case old.ContentHash == row.ContentHash:
+				stats.Unchanged++
+				continue
+			case old.SourceUpdatedAt != nil && row.SourceUpdatedAt != nil && row.SourceUpdatedAt.Before(*old.SourceUpdatedAt):
+				stats.Skipped++
+				continue
+			default:
+				row.CreatedAt, row.UpdatedAt = old.CreatedAt, now
+				updates = append(updates, row)
+				touched = append(touched, c.ID)
+				stats.Updated++
+			}
+			coverage = append(coverage, coverageRows(c)...)
+		}
+		if len(creates) > 0 {
+			if err := tx.CreateInBatches(creates, 200).Error; err != nil {
+				return translate(err, "Point de contact")
+			}
+		}
+		for i := range updates {
+			if err := tx.Select("*").Omit("created_at").Save(&updates[i]).Error; err != nil {
+				return translate(err, "Point de contact")
+			}
+		}
+		for chunk := range slices.Chunk(touched, 500) {
+			if err := tx.Where("contact_point_id IN ?", chunk).Delete(&coverageRow{}).Error; err != nil {
+				return translate(err, "Couverture")
+			}
+		}
+		if len(coverage) > 0 {
+			if err := tx.CreateInBatches(coverage, 500).Error; err != nil {
+				return translate(err, "Couverture")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.ImportStats{}, err
+	}
+	return stats, nil
+}
+
+// --- themes ---
+
+func (s *Store) FindThemes(ctx context.Context, organisationID string) ([]*domain.Theme, error) {
+	var rows []themeRow
+	q := s.r.WithContext(ctx).Order("parent_slug, slug")
+	if organisationID != "" {
+		q = q.Where("organisation_id = ?", organisationID)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, translate(err, "Thèmes")
+	}
+	out := make([]*domain.Theme, 0, len(rows))
+	for _, r := range rows {
+		t := &domain.Theme{Slug: r.Slug, ParentSlug: r.ParentSlug, Label: r.Label, Description: r.Description,
+			OrganisationID: r.OrganisationID, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		if err := unmarshal("synonyms", r.Synonyms, &t.Synonyms); err != nil {
+			return nil, fmt.Errorf("theme %s: %w", r.Slug, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// UpsertThemes creates or updates themes keyed by (organisation, slug).
+func (s *Store) UpsertThemes(ctx context.Context, themes []*domain.Theme) (domain.ImportStats, error) {
+	var stats domain.ImportStats
+	for _, t := range themes {
+		if err := t.Validate(); err != nil {
+			return stats, fmt.Errorf("theme %s: %w", t.Slug, err)
+		}
+		if t.OrganisationID == "" {
+			return stats, domain.Invalid("Thème sans organisation.", domain.FieldError{Field: "organisation_id", Message: "est obligatoire"})
+		}
+	}
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		stats = domain.ImportStats{}
+		now := s.now().UTC()
+		for _, t := range themes {
+			hash := sha256.Sum256([]byte(mustJSON([]any{t.ParentSlug, t.Label, t.Description, nonNil(t.Synonyms)})))
+			row := themeRow{OrganisationID: t.OrganisationID, Slug: t.Slug, ParentSlug: t.ParentSlug, Label: t.Label,
+				Description: t.Description, Synonyms: jsonList(t.Synonyms), ContentHash: hex.EncodeToString(hash[:]),
+				CreatedAt: now, UpdatedAt: now}
+			var old themeRow
+			err := tx.Where("organisation_id = ? AND slug = ?", t.OrganisationID, t.Slug).Take(&old).Error
+			switch {
+			case errors.Is(err, gorm.ErrRecordNotFound):
+				if err := tx.Create(&row).Error; err != nil {
+					return translate(err, "Thème")
+				}
+				stats.Created++
+			case err != nil:
+				return translate(err, "Thème")
+			case old.ContentHash == row.ContentHash:
+				stats.Unchanged++
+			default:
+				row.CreatedAt = old.CreatedAt
+				if err := tx.Save(&row).Error; err != nil {
+					return translate(err, "Thème")
+				}
+				stats.Updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.ImportStats{}, err
+	}
+	return stats, nil
+}

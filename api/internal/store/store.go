@@ -1,0 +1,275 @@
+// Package store implements the domain's store interfaces over GORM, on
+// PostgreSQL (production) or an embedded SQLite file (the zero-setup default).
+// The schema comes only from the versioned SQL migrations embedded here, one
+// folder per dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// Dialect names a supported database.
+type Dialect string
+
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Options configure Open.
+type Options struct {
+	Logger *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Store is the GORM implementation of the domain stores.
+type Store struct {
+	dialect Dialect
+	// w receives writes; r serves reads. On PostgreSQL they are the same pool;
+	// on SQLite w has a single connection (one writer) and r several.
+	w, r *gorm.DB
+	now  func() time.Time
+	log  *slog.Logger
+}
+
+// ParseURL splits a database URL into its dialect and the driver DSN.
+// Accepted: postgres://…, postgresql://…, sqlite:PATH, sqlite::memory:.
+func ParseURL(raw string) (Dialect, string, error) {
+	switch {
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		if _, err := url.Parse(raw); err != nil {
+			return "", "", fmt.Errorf("parse PostgreSQL URL: %w", err)
+		}
+		return Postgres, raw, nil
+	case strings.HasPrefix(raw, "sqlite:"):
+		path := strings.TrimPrefix(raw, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return "", "", errors.New("sqlite URL needs a path, e.g. sqlite:data/aiguillage.db")
+		}
+		return SQLite, path, nil
+	default:
+		return "", "", fmt.Errorf("unsupported database URL %q: use postgres://… or sqlite:PATH", redactURL(raw))
+	}
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		if i := strings.Index(raw, "@"); i >= 0 {
+			return "…" + raw[i:]
+		}
+		return raw
+	}
+	return u.Redacted()
+}
+
+// Open connects to the database named by rawURL. It does not migrate.
+func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
+	dialect, dsn, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Store{dialect: dialect, now: opts.Now, log: opts.Logger}
+	cfg := func() *gorm.Config {
+		return &gorm.Config{
+			TranslateError: true,
+			NowFunc:        func() time.Time { return opts.Now().UTC() },
+			Logger: logger.NewSlogLogger(opts.Logger, logger.Config{
+				SlowThreshold:             200 * time.Millisecond,
+				LogLevel:                  logger.Warn,
+				IgnoreRecordNotFoundError: true,
+				ParameterizedQueries:      true,
+			}),
+		}
+	}
+	switch dialect {
+	case Postgres:
+		db, err := gorm.Open(postgres.Open(dsn), cfg())
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL %s: %w", redactURL(dsn), err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL pool: %w", err)
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		s.w, s.r = db, db
+	case SQLite:
+		memory := dsn == ":memory:" || strings.Contains(dsn, "mode=memory")
+		if !memory {
+			if dir := filepath.Dir(dsn); dir != "." {
+				if err := os.MkdirAll(dir, 0o750); err != nil {
+					return nil, fmt.Errorf("create SQLite folder %s: %w", dir, err)
+				}
+			}
+		}
+		pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+		if !memory {
+			pragmas += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+		}
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		full := dsn + sep + pragmas
+		if !strings.HasPrefix(full, "file:") {
+			full = "file:" + full
+		}
+		w, err := gorm.Open(sqlite.Open(full), cfg())
+		if err != nil {
+			return nil, fmt.Errorf("open SQLite %s: %w", dsn, err)
+		}
+		wdb, err := w.DB()
+		if err != nil {
+			return nil, fmt.Errorf("open SQLite pool: %w", err)
+		}
+		wdb.SetMaxOpenConns(1)
+		wdb.SetConnMaxLifetime(0)
+		wdb.SetConnMaxIdleTime(0)
+		s.w, s.r = w, w
+		if !memory {
+			r, err := gorm.Open(sqlite.Open(full+"&_pragma=query_only(1)"), cfg())
+			if err != nil {
+				return nil, fmt.Errorf("open SQLite readers %s: %w", dsn, err)
+			}
+			rdb, err := r.DB()
+			if err != nil {
+				return nil, fmt.Errorf("open SQLite reader pool: %w", err)
+			}
+			rdb.SetMaxOpenConns(4)
+			s.r = r
+		}
+	}
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect returns the database in use.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	db, err := s.w.DB()
+	if err != nil {
+		return fmt.Errorf("database handle: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// Close releases every connection.
+func (s *Store) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{s.w, s.r} {
+		if db, err := g.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+		if s.r == s.w {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Store) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrationsFS, "migrations/"+string(s.dialect))
+	if err != nil {
+		return nil, fmt.Errorf("migrations for %s: %w", s.dialect, err)
+	}
+	db, err := s.w.DB()
+	if err != nil {
+		return nil, fmt.Errorf("database handle: %w", err)
+	}
+	var opts []goose.ProviderOption
+	dialect := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, db, sub, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	return p, nil
+}
+
+// MigrationStatus says where the schema stands.
+type MigrationStatus struct {
+	Current, Target int64
+}
+
+// Pending reports whether migrations remain to apply.
+func (m MigrationStatus) Pending() bool { return m.Current < m.Target }
+
+// Migrate applies every pending migration and returns the versions applied.
+func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
+	p, err := s.provider()
+	if err != nil {
+		return nil, err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("apply migrations on %s: %w", s.dialect, err)
+	}
+	applied := make([]int64, 0, len(results))
+	for _, r := range results {
+		applied = append(applied, r.Source.Version)
+	}
+	return applied, nil
+}
+
+// MigrationStatus compares the database with the embedded migrations.
+func (s *Store) MigrationStatus(ctx context.Context) (MigrationStatus, error) {
+	p, err := s.provider()
+	if err != nil {
+		return MigrationStatus{}, err
+	}
+	cur, target, err := p.GetVersions(ctx)
+	if err != nil {
+		return MigrationStatus{}, fmt.Errorf("read schema version: %w", err)
+	}
+	return MigrationStatus{Current: cur, Target: target}, nil
+}
+
+// SQLDB exposes the writer pool, for metrics.
+func (s *Store) SQLDB() (*sql.DB, error) { return s.w.DB() }
