@@ -32,7 +32,7 @@ type Communes interface {
 	// Commune returns the commune with that INSEE code.
 	Commune(code string) (*Commune, bool)
 	// SearchCommunes finds communes by name prefix (case- and accent-
-	// insensitive, hyphens and apostrophes ignored) or by postal code prefix,
+	// insensitive, hyphens and apostrophes treated as spaces) or by postal code prefix,
 	// most populous first.
 	SearchCommunes(q string, limit int) []*Commune
 	Departement(code string) (*Departement, bool)

@@ -1,0 +1,69 @@
+# Aiguillage — two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO        ?= go
+BIN       := bin/aiguillage
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/aiguillage/aiguillage/api/internal/app.Version=$(VERSION)
+# The embedded SQLite database `make run` uses (override to try PostgreSQL).
+AIGUILLAGE_DATABASE_URL ?= sqlite:data/aiguillage.db
+export AIGUILLAGE_DATABASE_URL
+# PostgreSQL server on which the tests create their own databases.
+AIGUILLAGE_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+export AIGUILLAGE_TEST_POSTGRES_URL
+
+SWAG := $(GO) tool swag init -q --dir api/internal/httpapi --generalInfo routes.go --output openapi --outputTypes json --parseInternal
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## Build the aiguillage binary (pure Go, CGO_ENABLED=0)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./api/cmd/aiguillage
+
+.PHONY: run
+run: build ## Build, migrate, load the national commons and demo data into SQLite, and serve
+	$(BIN) migrate
+	$(BIN) demo
+	$(BIN) serve
+
+.PHONY: test
+test: ## Run every test (SQLite and PostgreSQL), vet, and check that committed generated files are fresh
+	@test -z "$$(gofmt -l api)" || { echo "gofmt needed on:"; gofmt -l api; exit 1; }
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory check-generated
+
+.PHONY: openapi
+openapi: ## Regenerate openapi/ (Swagger 2.0 + OpenAPI 3.0) and the spec the server embeds
+	$(SWAG)
+	$(GO) run ./api/cmd/openapigen
+
+.PHONY: check-generated
+check-generated: ## Fail when the committed OpenAPI files are stale
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	$(GO) tool swag init -q --dir api/internal/httpapi --generalInfo routes.go --output $$tmp --outputTypes json --parseInternal && \
+	$(GO) run ./api/cmd/openapigen -in $$tmp/swagger.json -yaml $$tmp/openapi.yaml -json $$tmp/openapi.json && \
+	diff -q $$tmp/swagger.json openapi/swagger.json >/dev/null && \
+	diff -q $$tmp/openapi.yaml openapi/openapi.yaml >/dev/null && \
+	diff -q $$tmp/openapi.json api/internal/httpapi/spec/openapi.json >/dev/null || \
+	{ echo "openapi/ is stale: run 'make openapi' and commit the result"; exit 1; }
+
+.PHONY: bench
+bench: ## Run the benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: communes
+communes: ## Regenerate the embedded communes reference from @etalab/decoupage-administratif
+	cd api/internal/geo/gen && npm ci --no-audit --no-fund
+	$(GO) run ./api/cmd/gencommunes
+
+.PHONY: lint
+lint: ## staticcheck
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+.PHONY: clean
+clean: ## Remove build outputs and the local SQLite database
+	rm -rf bin data/aiguillage.db data/aiguillage.db-*

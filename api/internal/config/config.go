@@ -1,0 +1,124 @@
+// Package config reads Aiguillage's settings from AIGUILLAGE_* environment
+// variables, with defaults, *_FILE variants for secrets, and validation.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aiguillage/aiguillage/api/internal/store"
+)
+
+// Config holds every setting. Each field's env variable and default are in
+// Variables, which the README table mirrors.
+type Config struct {
+	DatabaseURL     string
+	Addr            string
+	PublicURL       string
+	LogLevel        slog.Level
+	LogFormat       string
+	ShutdownTimeout time.Duration
+	BodyLimit       int64
+	// AutoMigrate makes serve apply pending migrations itself; otherwise it
+	// refuses to start on a database with pending migrations.
+	AutoMigrate bool
+}
+
+// Variable documents one environment variable.
+type Variable struct {
+	Name, Default, Description string
+	Secret                     bool
+}
+
+// Variables lists the settings, in README order.
+var Variables = []Variable{
+	{"AIGUILLAGE_DATABASE_URL", "sqlite:data/aiguillage.db", "Base de données : `postgres://user:pass@host:5432/db?sslmode=…` ou `sqlite:CHEMIN` (fichier SQLite embarqué, créé au besoin).", true},
+	{"AIGUILLAGE_ADDR", ":8080", "Adresse d'écoute HTTP.", false},
+	{"AIGUILLAGE_PUBLIC_URL", "http://localhost:8080", "URL publique de base (liens absolus, documentation, widget).", false},
+	{"AIGUILLAGE_LOG_LEVEL", "info", "Niveau de journalisation : debug, info, warn, error.", false},
+	{"AIGUILLAGE_LOG_FORMAT", "json", "Format des journaux : json ou text.", false},
+	{"AIGUILLAGE_SHUTDOWN_TIMEOUT", "15s", "Délai laissé aux requêtes en cours lors d'un arrêt (SIGTERM).", false},
+	{"AIGUILLAGE_BODY_LIMIT", "1048576", "Taille maximale d'un corps de requête, en octets.", false},
+	{"AIGUILLAGE_AUTO_MIGRATE", "false", "`true` : `serve` applique les migrations en attente au démarrage ; `false` : il refuse de démarrer tant que `aiguillage migrate` n'a pas été lancé.", false},
+}
+
+// Load reads the configuration through getenv. A bad value is an error
+// naming the variable.
+func Load(getenv func(string) string) (*Config, error) {
+	get := func(name string) (string, error) {
+		for _, v := range Variables {
+			if v.Name != name {
+				continue
+			}
+			if v.Secret {
+				if path := getenv(name + "_FILE"); path != "" {
+					b, err := os.ReadFile(path)
+					if err != nil {
+						return "", fmt.Errorf("%s_FILE: %w", name, err)
+					}
+					return strings.TrimSpace(string(b)), nil
+				}
+			}
+			if val := getenv(name); val != "" {
+				return val, nil
+			}
+			return v.Default, nil
+		}
+		return "", fmt.Errorf("unknown variable %s", name)
+	}
+	var errs []error
+	must := func(name string) string {
+		v, err := get(name)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return v
+	}
+	c := &Config{
+		DatabaseURL: must("AIGUILLAGE_DATABASE_URL"),
+		Addr:        must("AIGUILLAGE_ADDR"),
+		PublicURL:   strings.TrimRight(must("AIGUILLAGE_PUBLIC_URL"), "/"),
+		LogFormat:   must("AIGUILLAGE_LOG_FORMAT"),
+	}
+	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_DATABASE_URL: %w", err))
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_ADDR: %q is not host:port (e.g. :8080)", c.Addr))
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_PUBLIC_URL: %q is not an http(s) URL", c.PublicURL))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(must("AIGUILLAGE_LOG_LEVEL"))); err != nil {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_LOG_LEVEL: %w", err))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_LOG_FORMAT: %q is neither json nor text", c.LogFormat))
+	}
+	d, err := time.ParseDuration(must("AIGUILLAGE_SHUTDOWN_TIMEOUT"))
+	if err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_SHUTDOWN_TIMEOUT: want a positive duration such as 15s"))
+	}
+	c.ShutdownTimeout = d
+	n, err := strconv.ParseInt(must("AIGUILLAGE_BODY_LIMIT"), 10, 64)
+	if err != nil || n < 1024 {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_BODY_LIMIT: want a number of bytes ≥ 1024"))
+	}
+	c.BodyLimit = n
+	auto, err := strconv.ParseBool(must("AIGUILLAGE_AUTO_MIGRATE"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_AUTO_MIGRATE: want true or false"))
+	}
+	c.AutoMigrate = auto
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return c, nil
+}

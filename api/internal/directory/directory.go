@@ -1,0 +1,289 @@
+// Package directory is the read service of the directory: partners' public
+// configuration, contact points, the local offices that serve a commune and
+// the emergency numbers. It applies the coverage rules over the store.
+package directory
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/geo"
+)
+
+// Service answers the public read questions.
+type Service struct {
+	store    domain.DirectoryStore
+	communes domain.Communes
+	// knownPivot reports whether a pivot code is in the national vocabulary.
+	knownPivot func(string) bool
+}
+
+// New wires the service.
+func New(store domain.DirectoryStore, communes domain.Communes, knownPivot func(string) bool) *Service {
+	return &Service{store: store, communes: communes, knownPivot: knownPivot}
+}
+
+// Located is a contact point with its distance to the resident's commune.
+type Located struct {
+	*domain.ContactPoint
+	// DistanceKm from the commune's centre to the office, when both are located.
+	DistanceKm *float64
+	// InCommune is true when the office stands in the resident's commune.
+	InCommune bool
+}
+
+// Organisation returns a partner's configuration by slug.
+func (s *Service) Organisation(ctx context.Context, slug string) (*domain.Organisation, error) {
+	if !domain.ValidSlug(slug) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Aucun partenaire ne porte l'identifiant %q.", truncate(slug, 64))
+	}
+	o, err := s.store.FindOrganisationBySlug(ctx, slug)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Aucun partenaire ne porte l'identifiant %q.", slug)
+	}
+	return o, err
+}
+
+// ContactPoint returns one contact point by ID.
+func (s *Service) ContactPoint(ctx context.Context, id string) (*domain.ContactPoint, error) {
+	if !domain.ValidID(id) {
+		return nil, domain.Invalid("Identifiant de point de contact mal formé.",
+			domain.FieldError{Field: "id", Message: "doit être un UUID, par exemple 3f2b8c1e-0d4a-5b6c-8d7e-9f0a1b2c3d4e"})
+	}
+	c, err := s.store.FindContactPointByID(ctx, id)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Aucun point de contact ne porte l'identifiant %s.", id)
+	}
+	return c, err
+}
+
+// Commune returns a commune of the reference, or a validation error naming
+// the query field.
+func (s *Service) Commune(field, code string) (*domain.Commune, error) {
+	if !domain.ValidINSEE(code) {
+		return nil, domain.Invalid("Code commune invalide.",
+			domain.FieldError{Field: field, Message: "doit être un code INSEE à 5 caractères, par exemple 83137 pour Toulon"})
+	}
+	c, ok := s.communes.Commune(code)
+	if !ok {
+		return nil, domain.Invalid("Commune inconnue.",
+			domain.FieldError{Field: field, Message: "aucune commune ne porte le code INSEE " + code})
+	}
+	return c, nil
+}
+
+// SearchCommunes autocompletes communes by name or postal code.
+func (s *Service) SearchCommunes(q string, limit int) ([]*domain.Commune, error) {
+	q = strings.TrimSpace(q)
+	var v domain.Validation
+	if len([]rune(q)) < 2 {
+		v.Add("q", "saisissez au moins 2 caractères du nom ou du code postal")
+	} else if len(q) > 100 {
+		v.Add("q", "ne doit pas dépasser 100 caractères")
+	}
+	if limit < 1 || limit > 50 {
+		v.Add("limit", "doit être compris entre 1 et 50")
+	}
+	if err := v.Err("Recherche de commune invalide."); err != nil {
+		return nil, err
+	}
+	return s.communes.SearchCommunes(q, limit), nil
+}
+
+// LocalQuery asks for the contact points of a kind serving a commune.
+type LocalQuery struct {
+	Pivot   string
+	Theme   string
+	Commune string // INSEE code; empty for a nationwide listing
+	Offset  int
+	Limit   int
+}
+
+// LocalResult is the answer to a LocalQuery.
+type LocalResult struct {
+	Commune       *domain.Commune
+	Total         int
+	ContactPoints []Located
+}
+
+// FindContactPoints lists contact points by pivot and/or theme. With a
+// commune, coverage is resolved: offices whose explicit coverage includes the
+// commune (national, région, département, commune), plus, for offices under
+// the nearest-in-département rule, those in the commune or else the nearest
+// one of each kind in the département. Offices in the commune come first,
+// then by distance.
+func (s *Service) FindContactPoints(ctx context.Context, q LocalQuery) (*LocalResult, error) {
+	var v domain.Validation
+	if q.Pivot == "" && q.Theme == "" {
+		v.Add("pivot", "indiquez un type d'établissement (pivot), par exemple caf, ou un thème (theme)")
+	}
+	if q.Pivot != "" && (!domain.ValidPivot(q.Pivot) || !s.knownPivot(q.Pivot)) {
+		v.Add("pivot", "type d'établissement inconnu : %q (voir la liste des types de l'annuaire service-public.fr, par exemple caf, cpam, mairie, prefecture)", truncate(q.Pivot, 64))
+	}
+	if q.Theme != "" && !domain.ValidSlug(q.Theme) {
+		v.Add("theme", "identifiant de thème invalide")
+	}
+	if q.Limit < 1 || q.Limit > 100 {
+		v.Add("limit", "doit être compris entre 1 et 100")
+	}
+	if q.Offset < 0 || q.Offset > 100000 {
+		v.Add("offset", "doit être compris entre 0 et 100000")
+	}
+	if err := v.Err("Paramètres de recherche invalides."); err != nil {
+		return nil, err
+	}
+	if q.Commune == "" {
+		cps, total, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{Pivot: q.Pivot, Theme: q.Theme, Offset: q.Offset, Limit: q.Limit})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]Located, len(cps))
+		for i, c := range cps {
+			out[i] = Located{ContactPoint: c}
+		}
+		return &LocalResult{Total: total, ContactPoints: out}, nil
+	}
+	commune, err := s.Commune("commune", q.Commune)
+	if err != nil {
+		return nil, err
+	}
+	explicit, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{Pivot: q.Pivot, Theme: q.Theme, Commune: commune})
+	if err != nil {
+		return nil, err
+	}
+	nearest, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{Pivot: q.Pivot, Theme: q.Theme, NearestDepartement: commune.Departement})
+	if err != nil {
+		return nil, err
+	}
+	all := make([]Located, 0, len(explicit)+len(nearest))
+	for _, c := range explicit {
+		all = append(all, s.locate(c, commune))
+	}
+	all = append(all, s.resolveNearest(nearest, commune)...)
+	slices.SortStableFunc(all, compareLocated)
+	res := &LocalResult{Commune: commune, Total: len(all)}
+	if q.Offset < len(all) {
+		all = all[q.Offset:]
+		res.ContactPoints = all[:min(len(all), q.Limit)]
+	}
+	return res, nil
+}
+
+// resolveNearest keeps, for each pivot, the offices in the commune, or else
+// the nearest one (ties: all at the same distance, rounded to 100 m).
+func (s *Service) resolveNearest(cps []*domain.ContactPoint, commune *domain.Commune) []Located {
+	byPivot := map[string][]Located{}
+	for _, c := range cps {
+		byPivot[c.Pivot] = append(byPivot[c.Pivot], s.locate(c, commune))
+	}
+	var out []Located
+	for _, offices := range byPivot {
+		var in []Located
+		for _, l := range offices {
+			if l.InCommune {
+				in = append(in, l)
+			}
+		}
+		if len(in) > 0 {
+			out = append(out, in...)
+			continue
+		}
+		slices.SortStableFunc(offices, compareLocated)
+		best := offices[0]
+		out = append(out, best)
+		if best.DistanceKm == nil {
+			continue
+		}
+		for _, l := range offices[1:] {
+			if l.DistanceKm != nil && math.Round(*l.DistanceKm*10) == math.Round(*best.DistanceKm*10) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+func (s *Service) locate(c *domain.ContactPoint, commune *domain.Commune) Located {
+	l := Located{ContactPoint: c}
+	a := c.Address
+	if a == nil {
+		return l
+	}
+	l.InCommune = a.CommuneCode == commune.Code
+	lat, lon := a.Latitude, a.Longitude
+	if (lat == nil || lon == nil) && a.CommuneCode != "" {
+		// Fall back on the centre of the office's commune.
+		if oc, ok := s.communes.Commune(a.CommuneCode); ok && oc.HasLocation {
+			lat, lon = &oc.Latitude, &oc.Longitude
+		}
+	}
+	if lat != nil && lon != nil && commune.HasLocation {
+		d := math.Round(geo.DistanceKm(commune.Latitude, commune.Longitude, *lat, *lon)*10) / 10
+		l.DistanceKm = &d
+	}
+	return l
+}
+
+func compareLocated(a, b Located) int {
+	if a.Emergency != b.Emergency {
+		if a.Emergency {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(a.EmergencyRank, b.EmergencyRank); c != 0 {
+		return c
+	}
+	if a.InCommune != b.InCommune {
+		if a.InCommune {
+			return -1
+		}
+		return 1
+	}
+	switch {
+	case a.DistanceKm != nil && b.DistanceKm != nil:
+		if c := cmp.Compare(*a.DistanceKm, *b.DistanceKm); c != 0 {
+			return c
+		}
+	case a.DistanceKm != nil:
+		return -1
+	case b.DistanceKm != nil:
+		return 1
+	}
+	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+}
+
+// Emergency returns the emergency numbers, most urgent first. With a commune
+// code, the commune is checked and returned so the caller can show it.
+func (s *Service) Emergency(ctx context.Context, communeCode string) ([]*domain.ContactPoint, *domain.Commune, error) {
+	var commune *domain.Commune
+	if communeCode != "" {
+		c, err := s.Commune("commune", communeCode)
+		if err != nil {
+			return nil, nil, err
+		}
+		commune = c
+	}
+	yes := true
+	f := domain.ContactPointFilter{Emergency: &yes, Limit: 100}
+	if commune != nil {
+		f.Commune = commune
+	}
+	cps, _, err := s.store.FindContactPoints(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cps, commune, nil
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
