@@ -79,12 +79,12 @@ type Source struct {
 
 // ContactPoint is what a resident is sent to.
 type ContactPoint struct {
-	ID          string   `json:"id" format:"uuid"`
-	Name        string   `json:"name"`
-	Description string   `json:"description,omitempty"`
-	Granularity string   `json:"granularity,omitempty" enums:"administration,service,agent_group,person"`
-	Pivot       string   `json:"pivot,omitempty" example:"caf"`
-	Themes      []string `json:"themes"`
+	ID          string       `json:"id" format:"uuid"`
+	Name        string       `json:"name"`
+	Description string       `json:"description,omitempty"`
+	Granularity string       `json:"granularity,omitempty" enums:"administration,service,agent_group,person"`
+	Pivot       string       `json:"pivot,omitempty" example:"caf"`
+	Themes      []string     `json:"themes"`
 	Channels    []Channel    `json:"channels"`
 	Address     *Address     `json:"address,omitempty"`
 	Hours       OpeningHours `json:"opening_hours"`

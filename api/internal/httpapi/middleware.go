@@ -51,7 +51,7 @@ type bufferedWriter struct {
 	status int
 }
 
-func (w *bufferedWriter) WriteHeader(code int)         { w.status = code }
+func (w *bufferedWriter) WriteHeader(code int)        { w.status = code }
 func (w *bufferedWriter) Write(b []byte) (int, error) { return w.buf.Write(b) }
 
 // cacheable sets a strong ETag and Cache-Control on successful GET answers

@@ -33,7 +33,7 @@ type readiness struct {
 	pending bool
 }
 
-func (r readiness) Ping(ctx context.Context) error                    { return r.s.Ping(ctx) }
+func (r readiness) Ping(ctx context.Context) error                  { return r.s.Ping(ctx) }
 func (r readiness) MigrationsPending(context.Context) (bool, error) { return r.pending, nil }
 
 // fixture seeds a small directory: the commons with two emergency numbers,
