@@ -30,9 +30,10 @@ run: build ## Build, migrate, load the national commons and demo data into SQLit
 	$(BIN) serve
 
 .PHONY: test
-test: ## Run every test (SQLite and PostgreSQL), vet, and check that committed generated files are fresh
+test: ## Run every test (SQLite and PostgreSQL), vet, staticcheck, and check that committed generated files are fresh
 	@test -z "$$(gofmt -l api)" || { echo "gofmt needed on:"; gofmt -l api; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory check-generated
 
@@ -62,7 +63,7 @@ communes: ## Regenerate the embedded communes reference from @etalab/decoupage-a
 
 .PHONY: lint
 lint: ## staticcheck
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	$(GO) tool staticcheck ./...
 
 .PHONY: clean
 clean: ## Remove build outputs and the local SQLite database

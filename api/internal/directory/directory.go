@@ -165,6 +165,7 @@ func (s *Service) FindContactPoints(ctx context.Context, q LocalQuery) (*LocalRe
 	}
 	all = append(all, s.resolveNearest(nearest, commune)...)
 	slices.SortStableFunc(all, compareLocated)
+	all = dedupeBySource(all)
 	res := &LocalResult{Commune: commune, Total: len(all)}
 	if q.Offset < len(all) {
 		all = all[q.Offset:]
@@ -278,6 +279,25 @@ func (s *Service) Emergency(ctx context.Context, communeCode string) ([]*domain.
 		return nil, nil, err
 	}
 	return cps, commune, nil
+}
+
+// dedupeBySource keeps one contact point per imported source record: a
+// partner may copy an office of the national directory into its own data,
+// and the resident must not see it twice.
+func dedupeBySource(in []Located) []Located {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, l := range in {
+		if l.Source.ID != "" && l.Source.Kind != domain.SourceManual {
+			key := string(l.Source.Kind) + ":" + l.Source.ID
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 func truncate(s string, n int) string {

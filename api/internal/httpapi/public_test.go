@@ -26,8 +26,6 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 type readiness struct {
 	s       *store.Store
 	pending bool
@@ -79,6 +77,11 @@ func fixture(t testing.TB, s *store.Store) {
 			Channels: []domain.Channel{{Kind: domain.ChannelPhone, Value: "3230"}},
 			Coverage: domain.Coverage{Rule: domain.CoverageExplicit, National: true}, Source: domain.Source{Kind: domain.SourceHelplines, ID: "3230"}},
 	}
+	// The partner's own copy of an office of the national directory: residents
+	// must see it once.
+	copied := *cps[0]
+	copied.ID, copied.OrganisationID = domain.StableID("partner-copy:caf-83126-01"), partner.ID
+	cps = append(cps, &copied)
 	if _, err := s.UpsertContactPoints(ctx, cps); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +200,7 @@ func TestPublicAPI(t *testing.T) {
 					}
 				}},
 			{name: "no caf in another département", url: "/api/v1/public/contact-points?pivot=caf&commune=62041", wantStatus: 200, wantBody: []string{`"total":0`, `"contact_points":[]`}},
-			{name: "nationwide listing", url: "/api/v1/public/contact-points?pivot=caf&limit=1", wantStatus: 200, wantBody: []string{`"total":2`}},
+			{name: "nationwide listing", url: "/api/v1/public/contact-points?pivot=caf&limit=1", wantStatus: 200, wantBody: []string{`"total":3`}},
 			{name: "unknown commune", url: "/api/v1/public/contact-points?pivot=caf&commune=99999", wantStatus: 400, wantBody: []string{`"field":"commune"`, "Commune inconnue"}},
 			{name: "malformed commune", url: "/api/v1/public/contact-points?pivot=caf&commune=toulon", wantStatus: 400, wantBody: []string{`"field":"commune"`}},
 			{name: "unknown pivot", url: "/api/v1/public/contact-points?pivot=licorne&commune=83137", wantStatus: 400, wantBody: []string{`"field":"pivot"`}},

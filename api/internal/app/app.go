@@ -1,0 +1,284 @@
+// Package app wires Aiguillage together: configuration, logging, store,
+// services, HTTP server and graceful shutdown, behind one Run function that
+// main and the tests both call.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/aiguillage/aiguillage/api/internal/commons"
+	"github.com/aiguillage/aiguillage/api/internal/config"
+	"github.com/aiguillage/aiguillage/api/internal/directory"
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/geo"
+	"github.com/aiguillage/aiguillage/api/internal/httpapi"
+	"github.com/aiguillage/aiguillage/api/internal/importer"
+	"github.com/aiguillage/aiguillage/api/internal/store"
+)
+
+// Version is set at build time with -ldflags "-X …/app.Version=…".
+var Version = "dev"
+
+const usage = `aiguillage — orientation des habitants vers les services publics
+
+Usage:
+  aiguillage serve                 démarre le serveur HTTP (API, documentation)
+  aiguillage migrate               applique les migrations de la base
+  aiguillage demo                  charge les communs nationaux et les partenaires de démonstration
+  aiguillage import commons        charge (ou met à jour) les communs nationaux seuls
+  aiguillage import annuaire PATH  importe un extrait de l'annuaire service-public.fr ou la liste France services
+  aiguillage version               affiche la version
+
+Configuration : variables d'environnement AIGUILLAGE_* (voir README).
+`
+
+// Run runs one command. getenv reads the environment; stdout receives the
+// command's output and the logs.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stdout, usage)
+		return errors.New("missing command")
+	}
+	cmd, rest := args[1], args[2:]
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "version":
+		fmt.Fprintln(stdout, Version)
+		return nil
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, stdout)
+	case "migrate":
+		return withStore(ctx, cfg, log, func(s *store.Store) error {
+			applied, err := s.Migrate(ctx)
+			if err != nil {
+				return err
+			}
+			st, err := s.MigrationStatus(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Migrations appliquées : %d ; version du schéma : %d\n", len(applied), st.Current)
+			return nil
+		})
+	case "demo":
+		return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
+			stats, err := commons.LoadDemo(ctx, s, ref, log)
+			if err != nil {
+				return err
+			}
+			printStats(stdout, "Communs nationaux et démonstration", stats)
+			return nil
+		})
+	case "import":
+		return runImport(ctx, cfg, log, rest, stdout)
+	default:
+		fmt.Fprint(stdout, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	args = fs.Args()
+	switch {
+	case len(args) == 1 && args[0] == "commons":
+		return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
+			stats, err := commons.LoadCommons(ctx, s, ref, log)
+			if err != nil {
+				return err
+			}
+			printStats(stdout, "Communs nationaux", stats)
+			return nil
+		})
+	case len(args) == 2 && args[0] == "annuaire":
+		return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
+			if _, err := commons.LoadCommons(ctx, s, ref, log); err != nil {
+				return fmt.Errorf("load the national commons first: %w", err)
+			}
+			org, err := s.FindOrganisationBySlug(ctx, domain.CommonsSlug)
+			if err != nil {
+				return fmt.Errorf("find the commons organisation: %w", err)
+			}
+			start := time.Now()
+			stats, err := importer.ImportFile(ctx, args[1], importer.Options{Store: s, Communes: ref, OrganisationID: org.ID, Logger: log})
+			if err != nil {
+				return err
+			}
+			printStats(stdout, fmt.Sprintf("Import de %s (%s)", args[1], time.Since(start).Round(time.Millisecond)), stats)
+			return nil
+		})
+	default:
+		return errors.New("usage: aiguillage import commons | aiguillage import annuaire PATH")
+	}
+}
+
+func printStats(w io.Writer, what string, s domain.ImportStats) {
+	fmt.Fprintf(w, "%s : %d créés, %d mis à jour, %d inchangés, %d ignorés\n", what, s.Created, s.Updated, s.Unchanged, s.Skipped)
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func withStore(ctx context.Context, cfg *config.Config, log *slog.Logger, fn func(*store.Store) error) error {
+	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := s.Close(); err != nil {
+			log.Warn("close database", "error", err)
+		}
+	}()
+	return fn(s)
+}
+
+// withReadyStore opens the store, checks (or applies) migrations and loads
+// the communes reference.
+func withReadyStore(ctx context.Context, cfg *config.Config, log *slog.Logger, fn func(*store.Store, *geo.Reference) error) error {
+	return withStore(ctx, cfg, log, func(s *store.Store) error {
+		if err := ensureMigrated(ctx, cfg, log, s); err != nil {
+			return err
+		}
+		ref, err := geo.Load()
+		if err != nil {
+			return fmt.Errorf("load communes reference: %w", err)
+		}
+		return fn(s, ref)
+	})
+}
+
+func ensureMigrated(ctx context.Context, cfg *config.Config, log *slog.Logger, s *store.Store) error {
+	if cfg.AutoMigrate {
+		applied, err := s.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			log.Info("migrations applied", "versions", applied)
+		}
+		return nil
+	}
+	st, err := s.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Pending() {
+		return fmt.Errorf("the database schema is at version %d, this binary needs %d: run `aiguillage migrate` first (or set AIGUILLAGE_AUTO_MIGRATE=true)", st.Current, st.Target)
+	}
+	return nil
+}
+
+// readiness adapts the store to the /readyz checks.
+type readiness struct{ s *store.Store }
+
+func (r readiness) Ping(ctx context.Context) error { return r.s.Ping(ctx) }
+func (r readiness) MigrationsPending(ctx context.Context) (bool, error) {
+	st, err := r.s.MigrationStatus(ctx)
+	return st.Pending(), err
+}
+
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
+	return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
+		reg := prometheus.NewRegistry()
+		sqlDB, err := s.SQLDB()
+		if err != nil {
+			return err
+		}
+		reg.MustRegister(
+			collectors.NewGoCollector(),
+			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+			collectors.NewDBStatsCollector(sqlDB, string(s.Dialect())),
+		)
+		pivots, err := commons.PivotTypes()
+		if err != nil {
+			return fmt.Errorf("load pivot types: %w", err)
+		}
+		dir := directory.New(s, ref, func(code string) bool { _, ok := pivots[code]; return ok })
+		srv, err := httpapi.New(httpapi.Deps{
+			Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
+			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
+		})
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		}
+		hs := &http.Server{
+			Handler:           srv,
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       15 * time.Second,
+			WriteTimeout:      30 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			MaxHeaderBytes:    32 << 10,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		}
+		errc := make(chan error, 1)
+		go func() { errc <- hs.Serve(ln) }()
+		local := "http://" + displayAddr(ln.Addr())
+		log.Info("listening", "addr", ln.Addr().String(), "database", string(s.Dialect()), "communes", ref.Communes())
+		fmt.Fprintf(stdout, "Aiguillage écoute sur %s\n  API publique : %s/api/v1/public/communes?q=arras\n  Documentation : %s/docs/\n  OpenAPI : %s/openapi.json\n",
+			local, local, local, local)
+		select {
+		case err := <-errc:
+			return fmt.Errorf("serve: %w", err)
+		case <-ctx.Done():
+		}
+		log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := hs.Shutdown(sctx); err != nil {
+			return fmt.Errorf("graceful shutdown: %w", err)
+		}
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+		log.Info("stopped")
+		return nil
+	})
+}
+
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return fmt.Sprintf("%s:%d", host, tcp.Port)
+}
