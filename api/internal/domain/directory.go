@@ -339,7 +339,7 @@ func (c *ContactPoint) Validate() error {
 
 var (
 	inseeRE  = regexp.MustCompile(`^(?:[0-9]{2}|2[AB])[0-9]{3}$`)
-	deptRE   = regexp.MustCompile(`^(?:0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-8]|98[4-9])$`)
+	deptRE   = regexp.MustCompile(`^(?:0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-8]|98[4-9])$`)
 	regionRE = regexp.MustCompile(`^[0-9]{2}$`)
 )
 
@@ -454,5 +454,5 @@ func NewID() string { return uuid.NewString() }
 // ValidID reports whether s is a UUID in canonical form.
 func ValidID(s string) bool {
 	u, err := uuid.Parse(s)
-	return err == nil && len(s) == 36 && u.String() == strings.ToLower(s)
+	return err == nil && u.String() == s
 }
