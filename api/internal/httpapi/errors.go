@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,25 +49,19 @@ var problemKinds = map[string]problemKind{
 	domain.EINTERNAL:     {http.StatusInternalServerError, "internal", "Erreur interne"},
 }
 
-// echo's own errors (unknown route, wrong method, body too large…) by status.
-var statusKinds = map[int]problemKind{
-	http.StatusNotFound:              {http.StatusNotFound, "not-found", "Ressource introuvable"},
-	http.StatusMethodNotAllowed:      {http.StatusMethodNotAllowed, "method-not-allowed", "Méthode non autorisée"},
-	http.StatusRequestEntityTooLarge: {http.StatusRequestEntityTooLarge, "too-large", "Requête trop volumineuse"},
-	http.StatusUnsupportedMediaType:  {http.StatusUnsupportedMediaType, "unsupported-media-type", "Type de contenu non pris en charge"},
-	http.StatusTooManyRequests:       {http.StatusTooManyRequests, "rate-limited", "Trop de requêtes"},
-	http.StatusBadRequest:            {http.StatusBadRequest, "invalid", "Requête invalide"},
-	http.StatusServiceUnavailable:    {http.StatusServiceUnavailable, "unavailable", "Service indisponible"},
-}
-
-var statusDetails = map[int]string{
-	http.StatusNotFound:              "Aucune ressource à cette adresse.",
-	http.StatusMethodNotAllowed:      "Cette méthode n'est pas acceptée à cette adresse.",
-	http.StatusRequestEntityTooLarge: "Le corps de la requête dépasse la taille autorisée.",
-	http.StatusUnsupportedMediaType:  "Envoyez du JSON (Content-Type: application/json).",
-	http.StatusTooManyRequests:       "Trop de requêtes : réessayez dans quelques instants.",
-	http.StatusBadRequest:            "La requête est mal formée.",
-	http.StatusServiceUnavailable:    "Le service est momentanément indisponible.",
+// echo's own errors (unknown route, wrong method, body too large…) by status,
+// with the French detail shown to the client.
+var statusKinds = map[int]struct {
+	problemKind
+	detail string
+}{
+	http.StatusBadRequest:            {problemKinds[domain.EINVALID], "La requête est mal formée."},
+	http.StatusNotFound:              {problemKinds[domain.ENOTFOUND], "Aucune ressource à cette adresse."},
+	http.StatusMethodNotAllowed:      {problemKind{http.StatusMethodNotAllowed, "method-not-allowed", "Méthode non autorisée"}, "Cette méthode n'est pas acceptée à cette adresse."},
+	http.StatusRequestEntityTooLarge: {problemKinds[domain.ETOOLARGE], "Le corps de la requête dépasse la taille autorisée."},
+	http.StatusUnsupportedMediaType:  {problemKind{http.StatusUnsupportedMediaType, "unsupported-media-type", "Type de contenu non pris en charge"}, "Envoyez du JSON (Content-Type: application/json)."},
+	http.StatusTooManyRequests:       {problemKind{http.StatusTooManyRequests, "rate-limited", "Trop de requêtes"}, "Trop de requêtes : réessayez dans quelques instants."},
+	http.StatusServiceUnavailable:    {problemKinds[domain.EUNAVAILABLE], "Le service est momentanément indisponible."},
 }
 
 func problemType(slug string) string { return "urn:aiguillage:problem:" + slug }
@@ -96,19 +91,16 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			for _, f := range de.Fields {
 				p.Errors = append(p.Errors, ProblemField{Field: f.Field, Detail: f.Message})
 			}
-		case errors.As(err, &he) && he.Code < 500:
+		case errors.As(err, &he) && (he.Code < 500 || he.Code == http.StatusServiceUnavailable):
 			k, ok := statusKinds[he.Code]
 			if !ok {
-				k = problemKind{he.Code, "http-" + http.StatusText(he.Code), http.StatusText(he.Code)}
+				k.problemKind = problemKind{he.Code, "http-" + strconv.Itoa(he.Code), http.StatusText(he.Code)}
 			}
-			p.Type, p.Title, p.Status = problemType(k.slug), k.title, k.status
-			p.Detail = statusDetails[he.Code]
-			if msg, ok := he.Message.(string); ok && he.Internal == nil && p.Detail == "" {
+			p.Type, p.Title, p.Status, p.Detail = problemType(k.slug), k.title, k.status, k.detail
+			// Echo's own errors carry the English status text; ours carry French.
+			if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(he.Code) {
 				p.Detail = msg
 			}
-		case errors.As(err, &he) && he.Code == http.StatusServiceUnavailable:
-			k := statusKinds[he.Code]
-			p.Type, p.Title, p.Status, p.Detail = problemType(k.slug), k.title, k.status, statusDetails[he.Code]
 		default:
 			k := problemKinds[domain.EINTERNAL]
 			p.Type, p.Title, p.Status, p.Detail = problemType(k.slug), k.title, k.status, "Erreur interne"
