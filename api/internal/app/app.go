@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -99,16 +98,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 }
 
 func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	args = fs.Args()
 	switch {
 	case len(args) == 1 && args[0] == "commons":
-		return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
-			stats, err := commons.LoadCommons(ctx, s, ref, log)
+		return withReadyStore(ctx, cfg, log, func(s *store.Store, _ *geo.Reference) error {
+			stats, err := commons.LoadCommons(ctx, s, log)
 			if err != nil {
 				return err
 			}
@@ -117,7 +110,7 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 		})
 	case len(args) == 2 && args[0] == "annuaire":
 		return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
-			if _, err := commons.LoadCommons(ctx, s, ref, log); err != nil {
+			if _, err := commons.LoadCommons(ctx, s, log); err != nil {
 				return fmt.Errorf("load the national commons first: %w", err)
 			}
 			org, err := s.FindOrganisationBySlug(ctx, domain.CommonsSlug)

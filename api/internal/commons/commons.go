@@ -53,10 +53,8 @@ func PivotTypes() (map[string]importer.PivotType, error) {
 }
 
 // LoadCommons upserts the commons organisation, the national taxonomy of
-// themes and the national helplines. communes is not needed by the commons
-// themselves; LoadCommons takes it to share LoadDemo's signature.
-func LoadCommons(ctx context.Context, store domain.DirectoryStore, communes domain.Communes, logger *slog.Logger) (domain.ImportStats, error) {
-	_ = communes
+// themes and the national helplines.
+func LoadCommons(ctx context.Context, store domain.DirectoryStore, logger *slog.Logger) (domain.ImportStats, error) {
 	_, stats, err := loadCommons(ctx, store, orDiscard(logger))
 	return stats, err
 }

@@ -287,7 +287,7 @@ func TestPivotTypes(t *testing.T) {
 
 func TestLoadCommons(t *testing.T) {
 	store := newMemStore()
-	first, err := LoadCommons(t.Context(), store, newFakeCommunes(), nil)
+	first, err := LoadCommons(t.Context(), store, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestLoadCommons(t *testing.T) {
 		}
 	}
 	writes := store.orgWrites
-	second, err := LoadCommons(t.Context(), store, newFakeCommunes(), nil)
+	second, err := LoadCommons(t.Context(), store, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestLoadCommonsKeepsAnExistingOrganisationID(t *testing.T) {
 	if err := store.UpsertOrganisation(t.Context(), existing); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadCommons(t.Context(), store, nil, nil); err != nil {
+	if _, err := LoadCommons(t.Context(), store, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, cp := range store.cps {
