@@ -27,7 +27,7 @@ build: ## Build the aiguillage binary (pure Go, CGO_ENABLED=0)
 run: build ## Build, migrate, load the national commons and demo data into SQLite, and serve
 	$(BIN) migrate
 	$(BIN) demo
-	$(BIN) serve
+	AIGUILLAGE_DEMO_MODE=true $(BIN) serve
 
 .PHONY: test
 test: ## Run every test (SQLite and PostgreSQL), vet, staticcheck, and check that committed generated files are fresh

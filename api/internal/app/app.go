@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/aiguillage/aiguillage/api/internal/auth"
 	"github.com/aiguillage/aiguillage/api/internal/commons"
 	"github.com/aiguillage/aiguillage/api/internal/config"
 	"github.com/aiguillage/aiguillage/api/internal/directory"
@@ -38,6 +39,9 @@ Usage:
   aiguillage demo                  charge les communs nationaux et les partenaires de démonstration
   aiguillage import commons        charge (ou met à jour) les communs nationaux seuls
   aiguillage import annuaire PATH  importe un extrait de l'annuaire service-public.fr ou la liste France services
+  aiguillage user create --email E [--org SLUG --role admin|editor|viewer] [--platform-admin] [--password-file F]
+                                   crée un compte de référent (sans --password-file : mot de passe généré et affiché une fois)
+  aiguillage keys generate         produit une clé de signature des jetons pour AIGUILLAGE_JWT_KEYS
   aiguillage version               affiche la version
 
 Configuration : variables d'environnement AIGUILLAGE_* (voir README).
@@ -57,6 +61,16 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil
 	case "version":
 		fmt.Fprintln(stdout, Version)
+		return nil
+	case "keys":
+		if len(rest) != 1 || rest[0] != "generate" {
+			return errors.New("usage: aiguillage keys generate")
+		}
+		_, spec, err := auth.GenerateKey(time.Now().UTC().Format("20060102") + "-" + randomSuffix())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, spec)
 		return nil
 	}
 	cfg, err := config.Load(getenv)
@@ -87,8 +101,20 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 				return err
 			}
 			printStats(stdout, "Communs nationaux et démonstration", stats)
+			acc, _, _, err := newServices(cfg, log, s, ref)
+			if err != nil {
+				return err
+			}
+			for _, d := range demoAccounts {
+				if _, err := acc.CreateUser(ctx, d.Email, d.Password, d.Org, d.Role, d.PlatformAdmin, true); err != nil {
+					return fmt.Errorf("demo account %s: %w", d.Email, err)
+				}
+			}
+			fmt.Fprintf(stdout, "Comptes de démonstration (AIGUILLAGE_DEMO_MODE=true seulement) : %d, voir le README\n", len(demoAccounts))
 			return nil
 		})
+	case "user":
+		return runUser(ctx, cfg, log, rest, stdout)
 	case "import":
 		return runImport(ctx, cfg, log, rest, stdout)
 	default:
@@ -212,13 +238,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 			collectors.NewDBStatsCollector(sqlDB, string(s.Dialect())),
 		)
-		pivots, err := commons.PivotTypes()
+		acc, adm, knownPivot, err := newServices(cfg, log, s, ref)
 		if err != nil {
-			return fmt.Errorf("load pivot types: %w", err)
+			return err
 		}
-		dir := directory.New(s, ref, func(code string) bool { _, ok := pivots[code]; return ok })
+		dir := directory.New(s, ref, knownPivot)
 		srv, err := httpapi.New(httpapi.Deps{
 			Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
+			Accounts: acc, Admin: adm, AdminOrigins: cfg.AdminOrigins, Now: time.Now,
 			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
 		})
 		if err != nil {

@@ -145,6 +145,17 @@ func TestTwoCommandStart(t *testing.T) {
 			var ready struct{ Status string }
 			getJSON(t, base+"/readyz", &ready)
 
+			// Demo accounts exist but are refused outside demo mode.
+			res, err := http.Post(base+"/api/v1/auth/login", "application/json",
+				strings.NewReader(`{"email":"admin@departement-du-var.demo.aiguillage.fr","password":"demo-var-admin-2026"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden {
+				t.Fatalf("demo login outside demo mode = %d, want 403", res.StatusCode)
+			}
+
 			stop()
 			select {
 			case err := <-done:

@@ -29,6 +29,14 @@ type Config struct {
 	// AutoMigrate makes serve apply pending migrations itself; otherwise it
 	// refuses to start on a database with pending migrations.
 	AutoMigrate bool
+	// JWTKeys is the key spec of the access-token signing keys ("kid:seed,…",
+	// first = active); empty: an ephemeral key made at start.
+	JWTKeys         string
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
+	AdminOrigins    []string
+	// DemoMode lets the demo accounts (published passwords) log in.
+	DemoMode bool
 }
 
 // Variable documents one environment variable.
@@ -47,6 +55,11 @@ var Variables = []Variable{
 	{"AIGUILLAGE_SHUTDOWN_TIMEOUT", "15s", "Délai laissé aux requêtes en cours lors d'un arrêt (SIGTERM).", false},
 	{"AIGUILLAGE_BODY_LIMIT", "1048576", "Taille maximale d'un corps de requête, en octets.", false},
 	{"AIGUILLAGE_AUTO_MIGRATE", "false", "`true` : `serve` applique les migrations en attente au démarrage ; `false` : il refuse de démarrer tant que `aiguillage migrate` n'a pas été lancé.", false},
+	{"AIGUILLAGE_JWT_KEYS", "", "Clés de signature des jetons d'accès (Ed25519) : `kid:graine,…`, la première signe ; produites par `aiguillage keys generate`. Vide : une clé éphémère à chaque démarrage (un seul serveur).", true},
+	{"AIGUILLAGE_ACCESS_TOKEN_TTL", "10m", "Durée de vie d'un jeton d'accès (15 min au plus).", false},
+	{"AIGUILLAGE_REFRESH_TOKEN_TTL", "720h", "Durée de vie d'une session (jeton de rafraîchissement, à usage unique).", false},
+	{"AIGUILLAGE_ADMIN_ORIGINS", "", "Origines autorisées (CORS) à appeler l'API d'administration depuis un navigateur, séparées par des virgules.", false},
+	{"AIGUILLAGE_DEMO_MODE", "false", "`true` : les comptes de démonstration (mots de passe publiés) peuvent se connecter. Jamais en production.", false},
 }
 
 // Load reads the configuration through getenv. A bad value is an error
@@ -117,6 +130,25 @@ func Load(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("AIGUILLAGE_AUTO_MIGRATE: want true or false"))
 	}
 	c.AutoMigrate = auto
+	c.JWTKeys = must("AIGUILLAGE_JWT_KEYS")
+	if c.AccessTokenTTL, err = time.ParseDuration(must("AIGUILLAGE_ACCESS_TOKEN_TTL")); err != nil || c.AccessTokenTTL <= 0 || c.AccessTokenTTL > 15*time.Minute {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_ACCESS_TOKEN_TTL: want a duration up to 15m"))
+	}
+	if c.RefreshTokenTTL, err = time.ParseDuration(must("AIGUILLAGE_REFRESH_TOKEN_TTL")); err != nil || c.RefreshTokenTTL < time.Hour {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_REFRESH_TOKEN_TTL: want a duration of at least 1h"))
+	}
+	for _, o := range strings.Split(must("AIGUILLAGE_ADMIN_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			errs = append(errs, fmt.Errorf("AIGUILLAGE_ADMIN_ORIGINS: %q is not an origin such as https://admin.example.fr", o))
+		}
+		c.AdminOrigins = append(c.AdminOrigins, o)
+	}
+	if c.DemoMode, err = strconv.ParseBool(must("AIGUILLAGE_DEMO_MODE")); err != nil {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_DEMO_MODE: want true or false"))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}

@@ -250,8 +250,10 @@ type ContactPoint struct {
 	EmergencyRank int
 	Source        Source
 	VerifiedAt    *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Version increases on every change, for optimistic concurrency.
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 var pivotRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,63}$`)
@@ -393,7 +395,11 @@ type ContactPointFilter struct {
 	// NearestDepartement keeps only offices with the nearest_in_departement
 	// rule located in that département.
 	NearestDepartement string
-	Offset, Limit      int
+	// Query keeps contact points whose name contains it (case-insensitive).
+	Query string
+	// Sort: name, -name, updated_at, -updated_at (default: emergency rank, then name).
+	Sort          string
+	Offset, Limit int
 }
 
 // ImportStats counts what an import did.
@@ -427,6 +433,18 @@ type DirectoryStore interface {
 
 	FindThemes(ctx context.Context, organisationID string) ([]*Theme, error)
 	UpsertThemes(ctx context.Context, themes []*Theme) (ImportStats, error)
+}
+
+// ContactPointEditor is the référents' write access to contact points. Every
+// method is scoped by organisation: an ID of another organisation is not
+// found. Each write appends its audit entry in the same transaction.
+type ContactPointEditor interface {
+	FindContactPointInOrganisation(ctx context.Context, organisationID, id string) (*ContactPoint, error)
+	CreateContactPoint(ctx context.Context, c *ContactPoint, audit *AuditEntry) error
+	// UpdateContactPoint replaces c (same ID and organisation) if its stored
+	// version is expectedVersion, else ECONFLICT.
+	UpdateContactPoint(ctx context.Context, c *ContactPoint, expectedVersion int, audit *AuditEntry) error
+	DeleteContactPoint(ctx context.Context, organisationID, id string, expectedVersion int, audit *AuditEntry) error
 }
 
 func fieldIndex(name string, i int) string {

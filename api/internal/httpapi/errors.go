@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/aiguillage/aiguillage/api/internal/accounts"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 )
 
@@ -62,6 +63,7 @@ var statusKinds = map[int]struct {
 	http.StatusUnsupportedMediaType:  {problemKind{http.StatusUnsupportedMediaType, "unsupported-media-type", "Type de contenu non pris en charge"}, "Envoyez du JSON (Content-Type: application/json)."},
 	http.StatusTooManyRequests:       {problemKind{http.StatusTooManyRequests, "rate-limited", "Trop de requêtes"}, "Trop de requêtes : réessayez dans quelques instants."},
 	http.StatusServiceUnavailable:    {problemKinds[domain.EUNAVAILABLE], "Le service est momentanément indisponible."},
+	http.StatusPreconditionRequired:  {problemKind{http.StatusPreconditionRequired, "precondition-required", "Version requise"}, ""},
 }
 
 func problemType(slug string) string { return "urn:aiguillage:problem:" + slug }
@@ -76,7 +78,14 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		p := Problem{Instance: c.Request().URL.Path, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
 		var he *echo.HTTPError
 		var de *domain.Error
+		var rl *accounts.RateLimited
 		switch {
+		case errors.As(err, &rl):
+			k := statusKinds[http.StatusTooManyRequests]
+			p.Type, p.Title, p.Status = problemType(k.slug), k.title, k.status
+			secs := int(rl.RetryAfter.Seconds() + 0.999)
+			p.Detail = "Trop de tentatives de connexion : réessayez dans " + strconv.Itoa(secs) + " secondes."
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		case errors.As(err, &de):
 			k, ok := problemKinds[de.Code]
 			if !ok {

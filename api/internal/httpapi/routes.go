@@ -8,8 +8,16 @@
 //	@BasePath					/
 //	@tag.name					public
 //	@tag.description			Public read API for the widget and third-party portals.
+//	@tag.name					auth
+//	@tag.description			Référents' sessions: login, refresh, logout, invitations.
+//	@tag.name					admin
+//	@tag.description			Back office, scoped to the organisations of the authenticated référent.
 //	@tag.name					operations
 //	@tag.description			Health and readiness probes.
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by the access token returned by /api/v1/auth/login.
 package httpapi
 
 import (
@@ -37,4 +45,26 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(public+"/contact-points", s.public.listContactPoints, cacheable(5*time.Minute))
 	e.GET(public+"/contact-points/:id", s.public.getContactPoint, cacheable(5*time.Minute))
 	e.GET(public+"/emergency", s.public.emergency, cacheable(5*time.Minute))
+
+	// Référents' sessions. CORS restricted to the admin origins (adminCORS).
+	e.POST("/api/v1/auth/login", s.auth.login)
+	e.POST("/api/v1/auth/refresh", s.auth.refresh)
+	e.POST("/api/v1/auth/logout", s.auth.logout)
+	e.POST("/api/v1/auth/invitations/accept", s.auth.acceptInvitation)
+
+	// Back office: bearer token; every handler goes through the admin
+	// service, which scopes by organisation and checks the role.
+	adm := e.Group("/api/v1/admin", s.auth.bearer)
+	adm.GET("/me", s.admin.me)
+	org := "/organisations/:org"
+	adm.GET(org+"/contact-points", s.admin.listContactPoints)
+	adm.POST(org+"/contact-points", s.admin.createContactPoint)
+	adm.GET(org+"/contact-points/:id", s.admin.getContactPoint)
+	adm.PATCH(org+"/contact-points/:id", s.admin.updateContactPoint)
+	adm.DELETE(org+"/contact-points/:id", s.admin.deleteContactPoint)
+	adm.GET(org+"/members", s.admin.listMembers)
+	adm.PATCH(org+"/members/:user", s.admin.setMemberRole)
+	adm.DELETE(org+"/members/:user", s.admin.removeMember)
+	adm.POST(org+"/invitations", s.admin.invite)
+	adm.GET(org+"/audit", s.admin.auditLog)
 }

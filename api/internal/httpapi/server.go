@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/aiguillage/aiguillage/api/internal/admin"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 )
 
@@ -28,7 +30,12 @@ type Deps struct {
 	Logger    *slog.Logger
 	Directory Directory
 	Communes  domain.Communes
-	Readiness Readiness
+	Accounts  Accounts
+	Admin     *admin.Service
+	// AdminOrigins may call the auth and admin API from a browser (CORS).
+	AdminOrigins []string
+	Now          func() time.Time
+	Readiness    Readiness
 	// Registry receives the HTTP metrics; /metrics serves Gatherer.
 	Registry prometheus.Registerer
 	Gatherer prometheus.Gatherer
@@ -42,6 +49,8 @@ type Deps struct {
 type Server struct {
 	echo           *echo.Echo
 	public         *publicHandlers
+	auth           *authHandlers
+	admin          *adminHandlers
 	ops            *opsHandlers
 	metricsHandler http.Handler
 }
@@ -54,6 +63,8 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		public:         &publicHandlers{dir: d.Directory, communes: d.Communes},
+		auth:           &authHandlers{accounts: d.Accounts, now: d.Now},
+		admin:          &adminHandlers{svc: d.Admin, publicURL: d.PublicURL},
 		ops:            &opsHandlers{ready: d.Readiness, spec: openapiSpec, home: home, info: HomeInfo{PublicURL: d.PublicURL, Version: d.Version}},
 		metricsHandler: promhttp.HandlerFor(d.Gatherer, promhttp.HandlerOpts{}),
 	}
@@ -61,6 +72,9 @@ func New(d Deps) (*Server, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.JSONSerializer = jsonSerializer{}
 	e.HTTPErrorHandler = errorHandler(d.Logger)
+	// Behind a proxy, the per-address login throttle must see the client:
+	// trust X-Forwarded-For only from loopback and private networks.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader(echo.TrustLoopback(true), echo.TrustPrivateNet(true), echo.TrustLinkLocal(false))
 	e.Logger.SetOutput(slogWriter{d.Logger})
 	m := newMetrics(d.Registry)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
@@ -68,6 +82,7 @@ func New(d Deps) (*Server, error) {
 	}))
 	e.Use(
 		publicCORS(),
+		adminCORS(d.AdminOrigins),
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: domain.NewID}),
 		requestLog(d.Logger),
 		m.middleware,
@@ -81,8 +96,11 @@ func New(d Deps) (*Server, error) {
 		middleware.SecureWithConfig(middleware.SecureConfig{
 			XSSProtection:      "0",
 			ContentTypeNosniff: "nosniff",
+			XFrameOptions:      "DENY",
 			ReferrerPolicy:     "strict-origin-when-cross-origin",
+			HSTSMaxAge:         31536000,
 		}),
+		apiCSP,
 	)
 	s.routes(e)
 	s.echo = e
@@ -113,4 +131,30 @@ func publicCORS() echo.MiddlewareFunc {
 		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID},
 		MaxAge:        86400,
 	})
+}
+
+// adminCORS lets the configured admin SPA origins call the auth and admin
+// API from a browser; other origins get no CORS headers.
+func adminCORS(origins []string) echo.MiddlewareFunc {
+	return middleware.CORSWithConfig(middleware.CORSConfig{
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return len(origins) == 0 || !(strings.HasPrefix(p, "/api/v1/admin/") || strings.HasPrefix(p, "/api/v1/auth/"))
+		},
+		AllowOrigins:  origins,
+		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete, http.MethodOptions},
+		AllowHeaders:  []string{echo.HeaderContentType, echo.HeaderAuthorization, "If-Match"},
+		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID, "Retry-After"},
+		MaxAge:        600,
+	})
+}
+
+// apiCSP forbids any active content in API answers.
+func apiCSP(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			c.Response().Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		}
+		return next(c)
+	}
 }

@@ -82,6 +82,7 @@ type contactPointRow struct {
 	SourceUpdatedAt *time.Time
 	VerifiedAt      *time.Time
 	ContentHash     string
+	Version         int
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -280,7 +281,7 @@ func sameOrganisation(a, b organisationRow, aEPs []entryPointRow, bEPs []domain.
 // rows on re-import. Everything but the timestamps counts.
 func contentHash(c *domain.ContactPoint) string {
 	cp := *c
-	cp.CreatedAt, cp.UpdatedAt = time.Time{}, time.Time{}
+	cp.CreatedAt, cp.UpdatedAt, cp.Version = time.Time{}, time.Time{}, 0
 	sum := sha256.Sum256([]byte(mustJSON(cp)))
 	return hex.EncodeToString(sum[:])
 }
@@ -293,7 +294,7 @@ func contactPointToRow(c *domain.ContactPoint) contactPointRow {
 		Emergency: c.Emergency, EmergencyRank: c.EmergencyRank,
 		SourceKind: string(c.Source.Kind), SourceID: c.Source.ID, SourceDataset: c.Source.Dataset,
 		SourceUpdatedAt: utcPtr(c.Source.UpdatedAt), VerifiedAt: utcPtr(c.VerifiedAt),
-		ContentHash: contentHash(c),
+		ContentHash: contentHash(c), Version: c.Version,
 	}
 	if c.Address != nil {
 		a := mustJSON(c.Address)
@@ -326,7 +327,7 @@ func contactPointFromRow(row *contactPointRow) (*domain.ContactPoint, error) {
 		Emergency: row.Emergency, EmergencyRank: row.EmergencyRank,
 		Source: domain.Source{Kind: domain.SourceKind(row.SourceKind), ID: row.SourceID, Dataset: row.SourceDataset,
 			UpdatedAt: utcPtr(row.SourceUpdatedAt)},
-		VerifiedAt: utcPtr(row.VerifiedAt), CreatedAt: row.CreatedAt.UTC(), UpdatedAt: row.UpdatedAt.UTC(),
+		VerifiedAt: utcPtr(row.VerifiedAt), Version: row.Version, CreatedAt: row.CreatedAt.UTC(), UpdatedAt: row.UpdatedAt.UTC(),
 	}
 	errs := []error{
 		unmarshal("themes", row.Themes, &c.Themes),
@@ -417,6 +418,9 @@ func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilt
 			levelNational, levelRegion, c.Region, levelDepartement, c.Departement, levelCommune, c.Code)
 		q = q.Where("id IN (?)", sub)
 	}
+	if f.Query != "" {
+		q = q.Where("LOWER(name) LIKE ?", "%"+escapeLike(strings.ToLower(f.Query))+"%")
+	}
 	if f.NearestDepartement != "" {
 		sub := s.r.Model(&coverageRow{}).Select("contact_point_id").Where("level = ? AND code = ?", levelNearest, f.NearestDepartement)
 		q = q.Where("id IN (?)", sub)
@@ -429,13 +433,18 @@ func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilt
 	if limit <= 0 {
 		limit = 1000
 	}
-	var rows []contactPointRow
-	if err := q.Order(clause.OrderBy{Columns: []clause.OrderByColumn{
+	order := []clause.OrderByColumn{
 		{Column: clause.Column{Name: "emergency"}, Desc: true},
 		{Column: clause.Column{Name: "emergency_rank"}},
 		{Column: clause.Column{Name: "name"}},
-		{Column: clause.Column{Name: "id"}},
-	}}).Offset(f.Offset).Limit(limit).Find(&rows).Error; err != nil {
+	}
+	switch f.Sort {
+	case "name", "-name", "updated_at", "-updated_at":
+		order = []clause.OrderByColumn{{Column: clause.Column{Name: strings.TrimPrefix(f.Sort, "-")}, Desc: strings.HasPrefix(f.Sort, "-")}}
+	}
+	order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "id"}})
+	var rows []contactPointRow
+	if err := q.Order(clause.OrderBy{Columns: order}).Offset(f.Offset).Limit(limit).Find(&rows).Error; err != nil {
 		return nil, 0, translate(err, "Points de contact")
 	}
 	out := make([]*domain.ContactPoint, 0, len(rows))
@@ -475,12 +484,13 @@ func (s *Store) UpsertContactPoints(ctx context.Context, cps []*domain.ContactPo
 			ID              string
 			ContentHash     string
 			SourceUpdatedAt *time.Time
+			Version         int
 			CreatedAt       time.Time
 		}
 		existing := map[string]existingRow{}
 		for chunk := range slices.Chunk(ids, 500) {
 			var found []existingRow
-			if err := tx.Model(&contactPointRow{}).Select("id, content_hash, source_updated_at, created_at").
+			if err := tx.Model(&contactPointRow{}).Select("id, content_hash, source_updated_at, version, created_at").
 				Where("id IN ?", chunk).Find(&found).Error; err != nil {
 				return translate(err, "Points de contact")
 			}
@@ -503,7 +513,7 @@ func (s *Store) UpsertContactPoints(ctx context.Context, cps []*domain.ContactPo
 			old, ok := existing[c.ID]
 			switch {
 			case !ok:
-				row.CreatedAt, row.UpdatedAt = now, now
+				row.CreatedAt, row.UpdatedAt, row.Version = now, now, 1
 				creates = append(creates, row)
 				stats.Created++
 			case old.ContentHash == row.ContentHash:
@@ -513,7 +523,7 @@ func (s *Store) UpsertContactPoints(ctx context.Context, cps []*domain.ContactPo
 				stats.Skipped++
 				continue
 			default:
-				row.CreatedAt, row.UpdatedAt = old.CreatedAt, now
+				row.CreatedAt, row.UpdatedAt, row.Version = old.CreatedAt, now, old.Version+1
 				updates = append(updates, row)
 				touched = append(touched, c.ID)
 				stats.Updated++
@@ -616,4 +626,97 @@ func (s *Store) UpsertThemes(ctx context.Context, themes []*domain.Theme) (domai
 		return domain.ImportStats{}, err
 	}
 	return stats, nil
+}
+
+// escapeLike escapes LIKE wildcards; the ESCAPE character is the default
+// backslash on PostgreSQL and must be declared on SQLite, so wildcards are
+// simply removed instead.
+func escapeLike(s string) string {
+	return strings.NewReplacer("%", "", "_", "", `\`, "").Replace(s)
+}
+
+// --- référents' edits ---
+
+var _ domain.ContactPointEditor = (*Store)(nil)
+
+func (s *Store) FindContactPointInOrganisation(ctx context.Context, organisationID, id string) (*domain.ContactPoint, error) {
+	var row contactPointRow
+	if err := s.r.WithContext(ctx).Where("id = ? AND organisation_id = ?", id, organisationID).Take(&row).Error; err != nil {
+		return nil, translate(err, "Point de contact")
+	}
+	return contactPointFromRow(&row)
+}
+
+func (s *Store) CreateContactPoint(ctx context.Context, c *domain.ContactPoint, audit *domain.AuditEntry) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	c.Version, c.CreatedAt, c.UpdatedAt = 1, now, now
+	row := contactPointToRow(c)
+	row.CreatedAt, row.UpdatedAt = now, now
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, "Point de contact")
+		}
+		if cov := coverageRows(c); len(cov) > 0 {
+			if err := tx.Create(&cov).Error; err != nil {
+				return translate(err, "Couverture")
+			}
+		}
+		return appendAudit(tx, now, audit)
+	})
+}
+
+func (s *Store) UpdateContactPoint(ctx context.Context, c *domain.ContactPoint, expectedVersion int, audit *domain.AuditEntry) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var old contactPointRow
+		if err := tx.Where("id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Take(&old).Error; err != nil {
+			return translate(err, "Point de contact")
+		}
+		if old.Version != expectedVersion {
+			return domain.Errorf(domain.ECONFLICT, "Ce point de contact a été modifié entre-temps (version %d, vous éditiez la version %d) : rechargez-le avant d'enregistrer.", old.Version, expectedVersion)
+		}
+		c.Version, c.CreatedAt, c.UpdatedAt = old.Version+1, old.CreatedAt.UTC(), now
+		row := contactPointToRow(c)
+		row.CreatedAt, row.UpdatedAt = c.CreatedAt, now
+		res := tx.Model(&contactPointRow{}).Where("id = ? AND organisation_id = ? AND version = ?", c.ID, c.OrganisationID, expectedVersion).
+			Select("*").Omit("id", "organisation_id", "created_at").Updates(&row)
+		if res.Error != nil {
+			return translate(res.Error, "Point de contact")
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.ECONFLICT, "Ce point de contact a été modifié entre-temps : rechargez-le avant d'enregistrer.")
+		}
+		if err := tx.Where("contact_point_id = ?", c.ID).Delete(&coverageRow{}).Error; err != nil {
+			return translate(err, "Couverture")
+		}
+		if cov := coverageRows(c); len(cov) > 0 {
+			if err := tx.Create(&cov).Error; err != nil {
+				return translate(err, "Couverture")
+			}
+		}
+		return appendAudit(tx, now, audit)
+	})
+}
+
+func (s *Store) DeleteContactPoint(ctx context.Context, organisationID, id string, expectedVersion int, audit *domain.AuditEntry) error {
+	now := s.now().UTC()
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var old contactPointRow
+		if err := tx.Where("id = ? AND organisation_id = ?", id, organisationID).Take(&old).Error; err != nil {
+			return translate(err, "Point de contact")
+		}
+		if expectedVersion != 0 && old.Version != expectedVersion {
+			return domain.Errorf(domain.ECONFLICT, "Ce point de contact a été modifié entre-temps (version %d) : rechargez-le avant de le supprimer.", old.Version)
+		}
+		if err := tx.Where("id = ? AND organisation_id = ?", id, organisationID).Delete(&contactPointRow{}).Error; err != nil {
+			return translate(err, "Point de contact")
+		}
+		return appendAudit(tx, now, audit)
+	})
 }

@@ -1,0 +1,171 @@
+package admin
+
+import (
+	"context"
+	"strings"
+
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+)
+
+// ContactPointInput is a référent's edit. Nil fields are left unchanged on
+// update; on creation, name and channels are required.
+type ContactPointInput struct {
+	Name        *string
+	Description *string
+	Granularity *domain.Granularity
+	Pivot       *string
+	Themes      *[]string
+	Channels    *[]domain.Channel
+	Address     **domain.Address
+	Hours       *domain.OpeningHours
+	Coverage    *domain.Coverage
+}
+
+func (in ContactPointInput) apply(c *domain.ContactPoint) {
+	if in.Name != nil {
+		c.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Description != nil {
+		c.Description = strings.TrimSpace(*in.Description)
+	}
+	if in.Granularity != nil {
+		c.Granularity = *in.Granularity
+	}
+	if in.Pivot != nil {
+		c.Pivot = *in.Pivot
+	}
+	if in.Themes != nil {
+		c.Themes = *in.Themes
+	}
+	if in.Channels != nil {
+		c.Channels = *in.Channels
+	}
+	if in.Address != nil {
+		c.Address = *in.Address
+	}
+	if in.Hours != nil {
+		c.Hours = *in.Hours
+	}
+	if in.Coverage != nil {
+		c.Coverage = *in.Coverage
+		if c.Coverage.Rule == "" {
+			c.Coverage.Rule = domain.CoverageExplicit
+		}
+		c.Coverage.Inferred = false
+	}
+}
+
+func (s *Service) validate(c *domain.ContactPoint) error {
+	err := c.ValidateForEditing(s.communes)
+	if c.Pivot != "" && domain.ValidPivot(c.Pivot) && !s.knownPivot(c.Pivot) {
+		extra := domain.FieldError{Field: "pivot", Message: "type d'établissement inconnu de l'annuaire : " + c.Pivot}
+		if err == nil {
+			return domain.Invalid("Le point de contact contient des erreurs.", extra)
+		}
+		if e, ok := err.(*domain.Error); ok {
+			e.Fields = append(e.Fields, extra)
+		}
+	}
+	return err
+}
+
+// ListContactPoints lists an organisation's own contact points.
+func (s *Service) ListContactPoints(ctx context.Context, a Actor, slug string, f domain.ContactPointFilter) ([]*domain.ContactPoint, int, error) {
+	org, err := s.Authorize(ctx, a, slug, domain.RoleViewer)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.OrganisationID = org.ID // never the caller's choice
+	f.Commune, f.NearestDepartement = nil, ""
+	return s.store.FindContactPoints(ctx, f)
+}
+
+// GetContactPoint returns one of the organisation's contact points.
+func (s *Service) GetContactPoint(ctx context.Context, a Actor, slug, id string) (*domain.ContactPoint, error) {
+	org, err := s.Authorize(ctx, a, slug, domain.RoleViewer)
+	if err != nil {
+		return nil, err
+	}
+	return s.find(ctx, org.ID, id)
+}
+
+func (s *Service) find(ctx context.Context, orgID, id string) (*domain.ContactPoint, error) {
+	if !domain.ValidID(id) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Point de contact introuvable.")
+	}
+	c, err := s.store.FindContactPointInOrganisation(ctx, orgID, id)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Point de contact introuvable dans cette organisation.")
+	}
+	return c, err
+}
+
+// CreateContactPoint adds a contact point to the organisation.
+func (s *Service) CreateContactPoint(ctx context.Context, a Actor, slug string, in ContactPointInput) (*domain.ContactPoint, error) {
+	org, err := s.Authorize(ctx, a, slug, domain.RoleEditor)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	c := &domain.ContactPoint{ID: domain.NewID(), OrganisationID: org.ID, Granularity: domain.GranularityService,
+		Coverage: domain.Coverage{Rule: domain.CoverageExplicit}, Source: domain.Source{Kind: domain.SourceManual}, VerifiedAt: &now}
+	in.apply(c)
+	if in.Coverage == nil && len(org.Territory) > 0 {
+		// By default a partner's contact point serves the partner's territory.
+		c.Coverage.Communes = org.Territory
+	}
+	if err := s.validate(c); err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateContactPoint(ctx, c, s.audit(a, org.ID, "create", "contact_point", c.ID, diff(&domain.ContactPoint{}, c))); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// UpdateContactPoint applies an edit made on version expectedVersion.
+func (s *Service) UpdateContactPoint(ctx context.Context, a Actor, slug, id string, expectedVersion int, in ContactPointInput) (*domain.ContactPoint, error) {
+	org, err := s.Authorize(ctx, a, slug, domain.RoleEditor)
+	if err != nil {
+		return nil, err
+	}
+	old, err := s.find(ctx, org.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if expectedVersion < 1 {
+		return nil, domain.Invalid("Indiquez la version que vous modifiez.",
+			domain.FieldError{Field: "If-Match", Message: `en-tête If-Match obligatoire, par exemple If-Match: "3"`})
+	}
+	c := *old
+	in.apply(&c)
+	now := s.now().UTC()
+	c.VerifiedAt = &now
+	if err := s.validate(&c); err != nil {
+		return nil, err
+	}
+	changes := diff(old, &c)
+	delete(changes, "VerifiedAt")
+	if len(changes) == 0 && old.Version == expectedVersion {
+		return old, nil
+	}
+	if err := s.store.UpdateContactPoint(ctx, &c, expectedVersion, s.audit(a, org.ID, "update", "contact_point", c.ID, changes)); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// DeleteContactPoint removes one of the organisation's contact points.
+// expectedVersion 0 skips the version check.
+func (s *Service) DeleteContactPoint(ctx context.Context, a Actor, slug, id string, expectedVersion int) error {
+	org, err := s.Authorize(ctx, a, slug, domain.RoleEditor)
+	if err != nil {
+		return err
+	}
+	old, err := s.find(ctx, org.ID, id)
+	if err != nil {
+		return err
+	}
+	return s.store.DeleteContactPoint(ctx, org.ID, id, expectedVersion,
+		s.audit(a, org.ID, "delete", "contact_point", id, diff(old, &domain.ContactPoint{})))
+}

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aiguillage/aiguillage/api/internal/accounts"
+	"github.com/aiguillage/aiguillage/api/internal/admin"
+	"github.com/aiguillage/aiguillage/api/internal/auth"
+	"github.com/aiguillage/aiguillage/api/internal/commons"
+	"github.com/aiguillage/aiguillage/api/internal/config"
+	"github.com/aiguillage/aiguillage/api/internal/geo"
+	"github.com/aiguillage/aiguillage/api/internal/store"
+)
+
+// newServices builds the account and back-office services over the store.
+func newServices(cfg *config.Config, log *slog.Logger, s *store.Store, ref *geo.Reference) (*accounts.Service, *admin.Service, func(string) bool, error) {
+	pivots, err := commons.PivotTypes()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load pivot types: %w", err)
+	}
+	knownPivot := func(code string) bool { _, ok := pivots[code]; return ok }
+	var keys []auth.Key
+	if cfg.JWTKeys != "" {
+		if keys, err = auth.ParseKeys(cfg.JWTKeys); err != nil {
+			return nil, nil, nil, fmt.Errorf("AIGUILLAGE_JWT_KEYS: %w", err)
+		}
+	} else {
+		k, _, err := auth.GenerateKey("ephemeral-" + randomSuffix())
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		keys = append(keys, k)
+		log.Warn("AIGUILLAGE_JWT_KEYS is empty: access tokens are signed with an ephemeral key (one server only; sessions are refreshed after a restart)")
+	}
+	ring, err := auth.NewKeyRing(cfg.PublicURL, cfg.PublicURL+"/api/v1/admin", keys, keys[0].ID, time.Now, auth.WithAccessTTL(cfg.AccessTokenTTL))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("access token keys: %w", err)
+	}
+	hasher, err := auth.NewHasher(auth.DefaultArgon2Params())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	acc := accounts.New(accounts.Options{
+		Store: s, Hasher: hasher, Tokens: ring,
+		PerAccount: auth.NewLimiter(auth.AccountFailureLimit, auth.FailureWindow, time.Now),
+		PerIP:      auth.NewLimiter(auth.IPFailureLimit, auth.FailureWindow, time.Now),
+		RefreshTTL: cfg.RefreshTokenTTL, DemoMode: cfg.DemoMode, Now: time.Now, Logger: log,
+	})
+	return acc, admin.New(s, ref, knownPivot, time.Now), knownPivot, nil
+}
+
+func randomSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}

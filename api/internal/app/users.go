@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/aiguillage/aiguillage/api/internal/config"
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/geo"
+	"github.com/aiguillage/aiguillage/api/internal/store"
+)
+
+// demoAccount is a référent of a demo partner. Its password is published in
+// the README: it can log in only when AIGUILLAGE_DEMO_MODE=true.
+type demoAccount struct {
+	Email, Password, Org string
+	Role                 domain.Role
+	PlatformAdmin        bool
+}
+
+var demoAccounts = []demoAccount{
+	{"plateforme@demo.aiguillage.fr", "demo-plateforme-2026", "", "", true},
+	{"admin@departement-du-var.demo.aiguillage.fr", "demo-var-admin-2026", "departement-du-var", domain.RoleAdmin, false},
+	{"editeur@departement-du-var.demo.aiguillage.fr", "demo-var-editeur-2026", "departement-du-var", domain.RoleEditor, false},
+	{"lecteur@departement-du-var.demo.aiguillage.fr", "demo-var-lecteur-2026", "departement-du-var", domain.RoleViewer, false},
+	{"admin@ville-de-lille.demo.aiguillage.fr", "demo-lille-admin-2026", "ville-de-lille", domain.RoleAdmin, false},
+}
+
+func runUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: aiguillage user create --email E [--org SLUG --role ROLE] [--platform-admin] [--password-file F]")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	email := fs.String("email", "", "e-mail address of the account")
+	org := fs.String("org", "", "slug of the organisation to join")
+	role := fs.String("role", "", "role in that organisation: admin, editor or viewer")
+	platformAdmin := fs.Bool("platform-admin", false, "manages every organisation and the national commons")
+	passwordFile := fs.String("password-file", "", "file holding the password (default: generate one and print it)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" || (*org == "") != (*role == "") || (*org == "" && !*platformAdmin) {
+		return errors.New("user create needs --email, and --org with --role, or --platform-admin")
+	}
+	password, generated := "", false
+	if *passwordFile != "" {
+		b, err := os.ReadFile(*passwordFile)
+		if err != nil {
+			return fmt.Errorf("--password-file: %w", err)
+		}
+		password = strings.TrimRight(string(b), "\r\n")
+	} else {
+		password, generated = rand.Text(), true
+	}
+	return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
+		acc, _, _, err := newServices(cfg, log, s, ref)
+		if err != nil {
+			return err
+		}
+		u, err := acc.CreateUser(ctx, *email, password, *org, domain.Role(*role), *platformAdmin, false)
+		if err != nil {
+			var de *domain.Error
+			if errors.As(err, &de) && len(de.Fields) > 0 {
+				msgs := make([]string, len(de.Fields))
+				for i, f := range de.Fields {
+					msgs[i] = f.Field + " : " + f.Message
+				}
+				return fmt.Errorf("%s %s", de.Message, strings.Join(msgs, " ; "))
+			}
+			return err
+		}
+		fmt.Fprintf(stdout, "Compte %s prêt (id %s)\n", u.Email, u.ID)
+		if generated {
+			fmt.Fprintf(stdout, "Mot de passe (affiché une seule fois) : %s\n", password)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,511 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aiguillage/aiguillage/api/internal/accounts"
+	"github.com/aiguillage/aiguillage/api/internal/admin"
+	"github.com/aiguillage/aiguillage/api/internal/auth"
+	"github.com/aiguillage/aiguillage/api/internal/directory"
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/geo"
+	"github.com/aiguillage/aiguillage/api/internal/httpapi"
+	"github.com/aiguillage/aiguillage/api/internal/store"
+	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
+)
+
+// clock is a settable time source shared by the services of one test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type adminEnv struct {
+	*env
+	handler http.Handler
+	store   *store.Store
+	acc     *accounts.Service
+	clock   *clock
+	orgA    *domain.Organisation
+	orgB    *domain.Organisation
+	cpA     string // a contact point of A
+	cpB     string // a contact point of B
+	users   map[string]*domain.User
+}
+
+const testPassword = "un mot de passe de test assez long"
+
+func newAdminEnv(t *testing.T, s *store.Store) *adminEnv {
+	t.Helper()
+	ctx := context.Background()
+	ref, err := geo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
+	k, _, err := auth.GenerateKey("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, err := auth.NewKeyRing("http://test", "http://test/api/v1/admin", []auth.Key{k}, "test", clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasher, err := auth.NewHasher(auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := accounts.New(accounts.Options{Store: s, Hasher: hasher, Tokens: ring,
+		PerAccount: auth.NewLimiter(10, 15*time.Minute, clk.Now), PerIP: auth.NewLimiter(50, 15*time.Minute, clk.Now),
+		Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
+	known := map[string]bool{"caf": true, "mds": true, "mairie": true}
+	knownPivot := func(p string) bool { return known[p] }
+	adm := admin.New(s, ref, knownPivot, clk.Now)
+	reg := prometheus.NewRegistry()
+	srv, err := httpapi.New(httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: directory.New(s, ref, knownPivot), Communes: ref,
+		Accounts: acc, Admin: adm, AdminOrigins: []string{"https://admin.exemple.fr"}, Now: clk.Now,
+		Readiness: readiness{s, false}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &adminEnv{env: &env{handler: srv, spec: specRouter(t)}, handler: srv, store: s, acc: acc, clock: clk, users: map[string]*domain.User{}}
+	for _, slug := range []string{"partenaire-a", "partenaire-b"} {
+		o := &domain.Organisation{Slug: slug, Name: slug, Kind: domain.KindDepartement, Territory: []string{"83137"}}
+		if err := s.UpsertOrganisation(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		if slug == "partenaire-a" {
+			e.orgA = o
+		} else {
+			e.orgB = o
+		}
+	}
+	for _, u := range []struct {
+		name, org string
+		role      domain.Role
+		platform  bool
+	}{
+		{"a-admin", "partenaire-a", domain.RoleAdmin, false},
+		{"a-editor", "partenaire-a", domain.RoleEditor, false},
+		{"a-viewer", "partenaire-a", domain.RoleViewer, false},
+		{"b-admin", "partenaire-b", domain.RoleAdmin, false},
+		{"platform", "", "", true},
+	} {
+		usr, err := acc.CreateUser(ctx, u.name+"@exemple.fr", testPassword, u.org, u.role, u.platform, false)
+		if err != nil {
+			t.Fatalf("create %s: %v", u.name, err)
+		}
+		e.users[u.name] = usr
+	}
+	for _, o := range []*domain.Organisation{e.orgA, e.orgB} {
+		c := &domain.ContactPoint{ID: domain.NewID(), OrganisationID: o.ID, Name: "MDS de " + o.Slug, Pivot: "mds",
+			Channels: []domain.Channel{{Kind: domain.ChannelPhone, Value: "04 94 00 00 00"}},
+			Coverage: domain.Coverage{Rule: domain.CoverageExplicit, Communes: []string{"83137"}}, Source: domain.Source{Kind: domain.SourceManual}}
+		if err := s.CreateContactPoint(ctx, c, &domain.AuditEntry{OrganisationID: o.ID, Action: "create", EntityType: "contact_point", EntityID: c.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if o == e.orgA {
+			e.cpA = c.ID
+		} else {
+			e.cpB = c.ID
+		}
+	}
+	return e
+}
+
+func (e *adminEnv) do(t *testing.T, method, url, token, body string, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, url, strings.NewReader(body))
+	req.RemoteAddr = "192.0.2.1:1234"
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	// Every answer must be what the published contract says.
+	e.checkAgainstSpec(t, httptest.NewRequest(method, url, nil), rec)
+	return rec
+}
+
+func (e *adminEnv) login(t *testing.T, user string) httpapi.TokenResponse {
+	t.Helper()
+	rec := e.do(t, http.MethodPost, "/api/v1/auth/login", "", fmt.Sprintf(`{"email":%q,"password":%q}`, user+"@exemple.fr", testPassword))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("login %s: %d %s", user, rec.Code, rec.Body)
+	}
+	var tr httpapi.TokenResponse
+	mustJSON(t, rec.Body.Bytes(), &tr)
+	return tr
+}
+
+// snapshot is everything of organisation B that an attack could change.
+func (e *adminEnv) snapshot(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	cps, _, err := e.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationID: e.orgB.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := e.store.FindMembers(ctx, e.orgB.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit, _, err := e.store.FindAudit(ctx, e.orgB.ID, domain.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal([]any{cps, members, audit})
+	return string(b)
+}
+
+// TestAdminTenantMatrix runs every admin endpoint as every kind of caller.
+// An attempt on another organisation's objects answers 404 and changes
+// nothing there.
+func TestAdminTenantMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newAdminEnv(t, s)
+		tokens := map[string]string{}
+		for _, u := range []string{"a-admin", "a-editor", "a-viewer", "b-admin", "platform"} {
+			tokens[u] = e.login(t, u).AccessToken
+		}
+		// An access token that has expired.
+		expiredSession := e.login(t, "a-admin")
+		e.clock.Add(16 * time.Minute)
+		tokens["expired"] = expiredSession.AccessToken
+		tokens["none"] = ""
+		tokens["garbage"] = "not.a.jwt"
+		// The clock moved: log the others in again.
+		for _, u := range []string{"a-admin", "a-editor", "a-viewer", "b-admin", "platform"} {
+			tokens[u] = e.login(t, u).AccessToken
+		}
+
+		A, B := "/api/v1/admin/organisations/partenaire-a", "/api/v1/admin/organisations/partenaire-b"
+		bAdmin := e.users["b-admin"].ID
+		cpBody := `{"name":"Nouveau point","pivot":"mds","channels":[{"kind":"phone","value":"3230"}]}`
+		type endpoint struct {
+			name, method, url, body string
+			headers                 []string
+		}
+		// Endpoints aimed at organisation B's objects (attack) and at A's (own).
+		endpoints := func(base, cp, member string) []endpoint {
+			return []endpoint{
+				{"list contact points", http.MethodGet, base + "/contact-points", "", nil},
+				{"get contact point", http.MethodGet, base + "/contact-points/" + cp, "", nil},
+				{"create contact point", http.MethodPost, base + "/contact-points", cpBody, nil},
+				{"update contact point", http.MethodPatch, base + "/contact-points/" + cp, `{"name":"Piraté"}`, []string{"If-Match", `"1"`}},
+				{"delete contact point", http.MethodDelete, base + "/contact-points/" + cp, "", nil},
+				{"list members", http.MethodGet, base + "/members", "", nil},
+				{"set member role", http.MethodPatch, base + "/members/" + member, `{"role":"viewer"}`, nil},
+				{"remove member", http.MethodDelete, base + "/members/" + member, "", nil},
+				{"invite", http.MethodPost, base + "/invitations", `{"email":"x@exemple.fr","role":"admin"}`, nil},
+				{"audit log", http.MethodGet, base + "/audit", "", nil},
+			}
+		}
+
+		before := e.snapshot(t)
+		for _, ep := range endpoints(B, e.cpB, bAdmin) {
+			for _, caller := range []string{"a-admin", "a-editor", "a-viewer", "none", "expired", "garbage"} {
+				want := http.StatusNotFound
+				if caller == "none" || caller == "expired" || caller == "garbage" {
+					want = http.StatusUnauthorized
+				}
+				t.Run("other org/"+ep.name+"/"+caller, func(t *testing.T) {
+					rec := e.do(t, ep.method, ep.url, tokens[caller], ep.body, ep.headers...)
+					if rec.Code != want {
+						t.Fatalf("%s %s as %s = %d, want %d: %s", ep.method, ep.url, caller, rec.Code, want, rec.Body)
+					}
+					if rec.Header().Get("Content-Type") != "application/problem+json" {
+						t.Errorf("content type %q", rec.Header().Get("Content-Type"))
+					}
+				})
+			}
+		}
+		if after := e.snapshot(t); after != before {
+			t.Fatalf("organisation B changed under attack:\nbefore %s\nafter  %s", before, after)
+		}
+
+		// Own organisation, by role. Order matters: deletes come last.
+		aEditor := e.users["a-editor"].ID
+		own := endpoints(A, e.cpA, aEditor)
+		wantByRole := map[string][]int{
+			//          list get  create update delete members role remove invite audit
+			"a-viewer": {200, 200, 403, 403, 403, 403, 403, 403, 403, 403},
+			"a-editor": {200, 200, 201, 200, 204, 403, 403, 403, 403, 403},
+		}
+		for _, caller := range []string{"a-viewer", "a-editor"} {
+			for i, ep := range own {
+				if ep.name == "update contact point" || ep.name == "delete contact point" {
+					cp := e.mustCreate(t, tokens["a-admin"])
+					ep.url = A + "/contact-points/" + cp
+				}
+				t.Run("own org/"+ep.name+"/"+caller, func(t *testing.T) {
+					rec := e.do(t, ep.method, ep.url, tokens[caller], ep.body, ep.headers...)
+					if rec.Code != wantByRole[caller][i] {
+						t.Fatalf("%s %s as %s = %d, want %d: %s", ep.method, ep.url, caller, rec.Code, wantByRole[caller][i], rec.Body)
+					}
+				})
+			}
+		}
+		for _, ep := range own {
+			t.Run("own org/"+ep.name+"/a-admin", func(t *testing.T) {
+				rec := e.do(t, ep.method, ep.url, tokens["a-admin"], ep.body, ep.headers...)
+				if rec.Code >= 300 && !(ep.name == "update contact point" && rec.Code == http.StatusConflict) &&
+					!(ep.name == "get contact point" && rec.Code == http.StatusNotFound) && !(ep.name == "delete contact point" && rec.Code == http.StatusNotFound) {
+					t.Fatalf("%s %s as a-admin = %d: %s", ep.method, ep.url, rec.Code, rec.Body)
+				}
+			})
+		}
+		// The platform admin reaches B.
+		if rec := e.do(t, http.MethodGet, B+"/contact-points", tokens["platform"], ""); rec.Code != http.StatusOK {
+			t.Fatalf("platform admin on B = %d", rec.Code)
+		}
+	})
+}
+
+func (e *adminEnv) mustCreate(t *testing.T, token string) string {
+	t.Helper()
+	rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations/partenaire-a/contact-points", token,
+		`{"name":"Point","pivot":"mds","channels":[{"kind":"phone","value":"3230"}]}`)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	var cp httpapi.AdminContactPoint
+	mustJSON(t, rec.Body.Bytes(), &cp)
+	return cp.ID
+}
+
+func TestContactPointEditing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newAdminEnv(t, s)
+		tok := e.login(t, "a-editor").AccessToken
+		base := "/api/v1/admin/organisations/partenaire-a/contact-points"
+
+		// Create with read-only fields: they are ignored.
+		rec := e.do(t, http.MethodPost, base, tok, `{"id":"00000000-0000-0000-0000-000000000000","version":42,"source":{"kind":"annuaire"},
+			"name":"Maison des solidarités","pivot":"mds","themes":["logement"],
+			"channels":[{"kind":"phone","value":"04 94 00 00 00"},{"kind":"email","value":"mds@exemple.fr"}],
+			"opening_hours":{"weekly":[{"day":1,"opens":"09:00","closes":"12:00"}]}}`)
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("create: %d %s", rec.Code, rec.Body)
+		}
+		var cp httpapi.AdminContactPoint
+		mustJSON(t, rec.Body.Bytes(), &cp)
+		if cp.ID == "00000000-0000-0000-0000-000000000000" || cp.Version != 1 || cp.Source.Kind != "manual" || len(cp.Coverage.Communes) != 1 {
+			t.Fatalf("read-only fields not ignored or defaults missing: %+v", cp)
+		}
+		url := base + "/" + cp.ID
+
+		// Field-level errors; nothing saved.
+		bad := []struct{ body, field string }{
+			{`{"channels":[{"kind":"phone","value":"123456789"}]}`, "channels[0].value"},
+			{`{"channels":[{"kind":"phone","value":"01 23"}]}`, "channels[0].value"},
+			{`{"channels":[{"kind":"email","value":"pas-une-adresse"}]}`, "channels[0].value"},
+			{`{"channels":[{"kind":"website","value":"javascript:alert(1)"}]}`, "channels[0].value"},
+			{`{"opening_hours":{"weekly":[{"day":1,"opens":"09:00","closes":"12:00"},{"day":1,"opens":"11:00","closes":"14:00"}]}}`, "hours.weekly[1]"},
+			{`{"opening_hours":{"weekly":[{"day":2,"opens":"14:00","closes":"09:00"}]}}`, "hours.weekly[0].closes"},
+			{`{"coverage":{"communes":["99999"]}}`, "coverage.communes[0]"},
+			{`{"pivot":"licorne"}`, "pivot"},
+		}
+		for _, b := range bad {
+			rec := e.do(t, http.MethodPatch, url, tok, b.body, "If-Match", `"1"`)
+			if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"field":"`+b.field+`"`) {
+				t.Errorf("PATCH %s = %d %s, want 400 naming %s", b.body, rec.Code, rec.Body, b.field)
+			}
+		}
+		if rec := e.do(t, http.MethodPatch, url, tok, `{"nom":"x"}`, "If-Match", `"1"`); rec.Code != http.StatusBadRequest {
+			t.Errorf("unknown field accepted: %d", rec.Code)
+		}
+		if rec := e.do(t, http.MethodPatch, url, tok, `{"name":"x"}`); rec.Code != http.StatusPreconditionRequired {
+			t.Errorf("PATCH without If-Match = %d, want 428", rec.Code)
+		}
+
+		// Two référents edit version 1: the second is refused, nothing lost.
+		if rec := e.do(t, http.MethodPatch, url, tok, `{"name":"Première version"}`, "If-Match", `"1"`); rec.Code != http.StatusOK || rec.Header().Get("ETag") != `"2"` {
+			t.Fatalf("first edit: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodPatch, url, tok, `{"description":"Seconde"}`, "If-Match", `"1"`); rec.Code != http.StatusConflict {
+			t.Fatalf("stale edit = %d, want 409", rec.Code)
+		}
+		rec = e.do(t, http.MethodGet, url, tok, "")
+		mustJSON(t, rec.Body.Bytes(), &cp)
+		if cp.Name != "Première version" || cp.Description != "" || cp.Version != 2 || len(cp.Channels) != 2 {
+			t.Fatalf("after conflict: %+v", cp)
+		}
+		// The public API sees the edit.
+		if rec := e.do(t, http.MethodGet, "/api/v1/public/contact-points/"+cp.ID, "", ""); !strings.Contains(rec.Body.String(), "Première version") {
+			t.Fatalf("public read: %s", rec.Body)
+		}
+		// The audit log says who changed what.
+		admTok := e.login(t, "a-admin").AccessToken
+		rec = e.do(t, http.MethodGet, "/api/v1/admin/organisations/partenaire-a/audit", admTok, "")
+		var audit httpapi.AuditList
+		mustJSON(t, rec.Body.Bytes(), &audit)
+		found := false
+		for _, en := range audit.Entries {
+			if en.Action == "update" && en.EntityID == cp.ID && en.UserEmail == "a-editor@exemple.fr" &&
+				reflect.DeepEqual(en.Changes["Name"], [2]any{"Maison des solidarités", "Première version"}) {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("update not in audit log: %+v", audit.Entries)
+		}
+		// Delete, then it is gone.
+		if rec := e.do(t, http.MethodDelete, url, tok, "", "If-Match", `"1"`); rec.Code != http.StatusConflict {
+			t.Fatalf("stale delete = %d", rec.Code)
+		}
+		if rec := e.do(t, http.MethodDelete, url, tok, "", "If-Match", `"2"`); rec.Code != http.StatusNoContent {
+			t.Fatalf("delete = %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodGet, url, tok, ""); rec.Code != http.StatusNotFound {
+			t.Fatalf("deleted still readable: %d", rec.Code)
+		}
+	})
+}
+
+func TestRefreshRotationAndReuse(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newAdminEnv(t, s)
+		first := e.login(t, "a-editor")
+		refresh := func(token string) *httptest.ResponseRecorder {
+			return e.do(t, http.MethodPost, "/api/v1/auth/refresh", "", fmt.Sprintf(`{"refresh_token":%q}`, token))
+		}
+		rec := refresh(first.RefreshToken)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("legitimate refresh: %d %s", rec.Code, rec.Body)
+		}
+		var second httpapi.TokenResponse
+		mustJSON(t, rec.Body.Bytes(), &second)
+		if second.RefreshToken == first.RefreshToken || second.ExpiresIn > 15*60 || second.ExpiresIn <= 0 {
+			t.Fatalf("rotation: %+v", second)
+		}
+		// The thief replays the stolen (already rotated) token: refused, and
+		// the whole family is revoked, including the legitimate new token.
+		if rec := refresh(first.RefreshToken); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("reuse = %d, want 401", rec.Code)
+		}
+		if rec := refresh(second.RefreshToken); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("family not revoked after reuse: %d", rec.Code)
+		}
+		// Another session is unaffected; logout revokes it.
+		other := e.login(t, "a-editor")
+		if rec := e.do(t, http.MethodPost, "/api/v1/auth/logout", "", fmt.Sprintf(`{"refresh_token":%q}`, other.RefreshToken)); rec.Code != http.StatusNoContent {
+			t.Fatalf("logout = %d", rec.Code)
+		}
+		if rec := refresh(other.RefreshToken); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("refresh after logout = %d", rec.Code)
+		}
+		if rec := refresh("n'importe quoi"); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("unknown refresh token = %d", rec.Code)
+		}
+	})
+}
+
+func TestLoginThrottle(t *testing.T) {
+	s := storetest.New(t, store.SQLite)
+	e := newAdminEnv(t, s)
+	login := func(password string) *httptest.ResponseRecorder {
+		return e.do(t, http.MethodPost, "/api/v1/auth/login", "", fmt.Sprintf(`{"email":"a-viewer@exemple.fr","password":%q}`, password))
+	}
+	for i := range 10 {
+		if rec := login("mauvais mot de passe"); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d = %d, want 401", i+1, rec.Code)
+		}
+	}
+	for _, pw := range []string{"mauvais mot de passe", testPassword} {
+		rec := login(pw)
+		if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("after 10 failures = %d (Retry-After %q), want 429", rec.Code, rec.Header().Get("Retry-After"))
+		}
+	}
+	e.clock.Add(16 * time.Minute)
+	if rec := login(testPassword); rec.Code != http.StatusOK {
+		t.Fatalf("after the window = %d %s", rec.Code, rec.Body)
+	}
+	// Unknown account and wrong password answer alike.
+	a := e.do(t, http.MethodPost, "/api/v1/auth/login", "", `{"email":"personne@exemple.fr","password":"x"}`)
+	b := login("x")
+	if a.Code != b.Code || !strings.Contains(a.Body.String(), "incorrect") {
+		t.Fatalf("enumeration: %d %s vs %d %s", a.Code, a.Body, b.Code, b.Body)
+	}
+}
+
+func TestInvitation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newAdminEnv(t, s)
+		adm := e.login(t, "a-admin").AccessToken
+		rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations/partenaire-a/invitations", adm, `{"email":"Nouvelle@Exemple.fr","role":"editor"}`)
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("invite: %d %s", rec.Code, rec.Body)
+		}
+		var inv httpapi.InvitationResponse
+		mustJSON(t, rec.Body.Bytes(), &inv)
+		if inv.Email != "nouvelle@exemple.fr" || !strings.HasSuffix(inv.URL, inv.Token) {
+			t.Fatalf("invitation: %+v", inv)
+		}
+		accept := func(pw string) *httptest.ResponseRecorder {
+			return e.do(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", fmt.Sprintf(`{"token":%q,"password":%q}`, inv.Token, pw))
+		}
+		// A weak password is refused with the policy's reason; the invitation stays usable.
+		if rec := accept("azerty"); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"field":"password"`) {
+			t.Fatalf("weak password = %d %s", rec.Code, rec.Body)
+		}
+		if rec := accept(testPassword); rec.Code != http.StatusOK {
+			t.Fatalf("accept = %d %s", rec.Code, rec.Body)
+		}
+		if rec := accept(testPassword); rec.Code != http.StatusNotFound {
+			t.Fatalf("second use = %d, want 404", rec.Code)
+		}
+		var me httpapi.Me
+		tok := e.do(t, http.MethodPost, "/api/v1/auth/login", "", fmt.Sprintf(`{"email":"nouvelle@exemple.fr","password":%q}`, testPassword))
+		var tr httpapi.TokenResponse
+		mustJSON(t, tok.Body.Bytes(), &tr)
+		mustJSON(t, e.do(t, http.MethodGet, "/api/v1/admin/me", tr.AccessToken, "").Body.Bytes(), &me)
+		if len(me.Memberships) != 1 || me.Memberships[0].Organisation != "partenaire-a" || me.Memberships[0].Role != "editor" {
+			t.Fatalf("me: %+v", me)
+		}
+		// Expired invitations are refused.
+		rec = e.do(t, http.MethodPost, "/api/v1/admin/organisations/partenaire-a/invitations", adm, `{"email":"tard@exemple.fr","role":"viewer"}`)
+		mustJSON(t, rec.Body.Bytes(), &inv)
+		e.clock.Add(admin.InvitationTTL + time.Minute)
+		if rec := accept(testPassword); rec.Code != http.StatusNotFound {
+			t.Fatalf("expired invitation = %d", rec.Code)
+		}
+		// The last admin cannot be demoted.
+		adm = e.login(t, "a-admin").AccessToken
+		rec = e.do(t, http.MethodPatch, "/api/v1/admin/organisations/partenaire-a/members/"+e.users["a-admin"].ID, adm, `{"role":"viewer"}`)
+		if rec.Code != http.StatusConflict {
+			t.Fatalf("demote last admin = %d %s", rec.Code, rec.Body)
+		}
+	})
+}
