@@ -73,8 +73,11 @@ func problemJSON(doc *openapi3.T) {
 				if len(status) != 3 || status[0] < '4' || resp.Value == nil {
 					continue
 				}
-				if mt := resp.Value.Content.Get("application/json"); mt != nil && strings.Contains(mt.Schema.Ref, "Problem") {
-					resp.Value.Content = openapi3.Content{"application/problem+json": mt}
+				for _, mt := range resp.Value.Content {
+					if mt.Schema != nil && strings.Contains(mt.Schema.Ref, "Problem") {
+						resp.Value.Content = openapi3.Content{"application/problem+json": mt}
+						break
+					}
 				}
 			}
 		}

@@ -24,6 +24,7 @@ type Actor struct {
 type Store interface {
 	domain.DirectoryStore
 	domain.ContactPointEditor
+	domain.OrganisationEditor
 	domain.AccountStore
 }
 

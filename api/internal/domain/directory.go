@@ -63,6 +63,7 @@ type Organisation struct {
 	Branding       Branding
 	AllowedOrigins []string
 	EntryPoints    []EntryPoint
+	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -360,6 +361,7 @@ type Theme struct {
 	Synonyms    []string
 	// OrganisationID is the owner; the commons own the national taxonomy.
 	OrganisationID string
+	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -433,6 +435,32 @@ type DirectoryStore interface {
 
 	FindThemes(ctx context.Context, organisationID string) ([]*Theme, error)
 	UpsertThemes(ctx context.Context, themes []*Theme) (ImportStats, error)
+}
+
+// OrganisationEditor is the back office's write access to organisations,
+// their themes and their logo. Each write appends its audit entry in the
+// same transaction.
+type OrganisationEditor interface {
+	FindOrganisations(ctx context.Context, ids []string, p Page) ([]*Organisation, int, error)
+	CreateOrganisation(ctx context.Context, o *Organisation, audit *AuditEntry) error
+	// UpdateOrganisation replaces o (same ID) if its stored version is expectedVersion, else ECONFLICT.
+	UpdateOrganisation(ctx context.Context, o *Organisation, expectedVersion int, audit *AuditEntry) error
+	DeleteOrganisation(ctx context.Context, id string, audit *AuditEntry) error
+
+	CreateTheme(ctx context.Context, t *Theme, audit *AuditEntry) error
+	UpdateTheme(ctx context.Context, t *Theme, expectedVersion int, audit *AuditEntry) error
+	DeleteTheme(ctx context.Context, organisationID, slug string, audit *AuditEntry) error
+
+	SaveLogo(ctx context.Context, organisationID string, l *Logo, audit *AuditEntry) error
+	FindLogo(ctx context.Context, organisationID string) (*Logo, error)
+}
+
+// Logo is a partner's validated logo image.
+type Logo struct {
+	ContentType string
+	Data        []byte
+	SHA256      string
+	UpdatedAt   time.Time
 }
 
 // ContactPointEditor is the référents' write access to contact points. Every

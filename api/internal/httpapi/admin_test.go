@@ -1,9 +1,12 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -113,6 +116,8 @@ func newAdminEnv(t *testing.T, s *store.Store) *adminEnv {
 		{"a-editor", "partenaire-a", domain.RoleEditor, false},
 		{"a-viewer", "partenaire-a", domain.RoleViewer, false},
 		{"b-admin", "partenaire-b", domain.RoleAdmin, false},
+		{"b-editor", "partenaire-b", domain.RoleEditor, false},
+		{"b-viewer", "partenaire-b", domain.RoleViewer, false},
 		{"platform", "", "", true},
 	} {
 		usr, err := acc.CreateUser(ctx, u.name+"@exemple.fr", testPassword, u.org, u.role, u.platform, false)
@@ -210,98 +215,154 @@ func TestAdminTenantMatrix(t *testing.T) {
 		}
 
 		A, B := "/api/v1/admin/organisations/partenaire-a", "/api/v1/admin/organisations/partenaire-b"
-		bAdmin := e.users["b-admin"].ID
 		cpBody := `{"name":"Nouveau point","pivot":"mds","channels":[{"kind":"phone","value":"3230"}]}`
+		logo := string(testPNG(t))
 		type endpoint struct {
-			name, method, url, body string
-			headers                 []string
+			name, method, path, body string
+			headers                  []string
+			// fresh makes the object the call acts on, and returns its path.
+			fresh func(base string) string
 		}
-		// Endpoints aimed at organisation B's objects (attack) and at A's (own).
-		endpoints := func(base, cp, member string) []endpoint {
-			return []endpoint{
-				{"list contact points", http.MethodGet, base + "/contact-points", "", nil},
-				{"get contact point", http.MethodGet, base + "/contact-points/" + cp, "", nil},
-				{"create contact point", http.MethodPost, base + "/contact-points", cpBody, nil},
-				{"update contact point", http.MethodPatch, base + "/contact-points/" + cp, `{"name":"Piraté"}`, []string{"If-Match", `"1"`}},
-				{"delete contact point", http.MethodDelete, base + "/contact-points/" + cp, "", nil},
-				{"list members", http.MethodGet, base + "/members", "", nil},
-				{"set member role", http.MethodPatch, base + "/members/" + member, `{"role":"viewer"}`, nil},
-				{"remove member", http.MethodDelete, base + "/members/" + member, "", nil},
-				{"invite", http.MethodPost, base + "/invitations", `{"email":"x@exemple.fr","role":"admin"}`, nil},
-				{"audit log", http.MethodGet, base + "/audit", "", nil},
+		freshCP := func(base string) string { return "/contact-points/" + e.newContactPoint(t, base) }
+		freshTheme := func(base string) string { return "/themes/" + e.newTheme(t, base) }
+		endpoints := []endpoint{
+			{name: "get organisation", method: http.MethodGet},
+			{name: "update organisation", method: http.MethodPatch, body: `{"branding":{"primary_color":"#000000"}}`, headers: []string{"If-Match", `"1"`}},
+			{name: "upload logo", method: http.MethodPut, path: "/logo", body: logo, headers: []string{"Content-Type", "image/png"}},
+			{name: "list contact points", method: http.MethodGet, path: "/contact-points"},
+			{name: "get contact point", method: http.MethodGet, fresh: freshCP},
+			{name: "create contact point", method: http.MethodPost, path: "/contact-points", body: cpBody},
+			{name: "update contact point", method: http.MethodPatch, body: `{"name":"Modifié"}`, headers: []string{"If-Match", `"1"`}, fresh: freshCP},
+			{name: "delete contact point", method: http.MethodDelete, fresh: freshCP},
+			{name: "list themes", method: http.MethodGet, path: "/themes"},
+			{name: "get theme", method: http.MethodGet, fresh: freshTheme},
+			{name: "create theme", method: http.MethodPost, path: "/themes", body: `{"slug":"nouveau-theme","label":"Nouveau"}`},
+			{name: "update theme", method: http.MethodPatch, body: `{"label":"Modifié"}`, headers: []string{"If-Match", `"1"`}, fresh: freshTheme},
+			{name: "delete theme", method: http.MethodDelete, fresh: freshTheme},
+			{name: "list members", method: http.MethodGet, path: "/members"},
+			{name: "set member role", method: http.MethodPatch, path: "/members/{editor}", body: `{"role":"viewer"}`},
+			{name: "remove member", method: http.MethodDelete, path: "/members/{viewer}"},
+			{name: "invite", method: http.MethodPost, path: "/invitations", body: `{"email":"x@exemple.fr","role":"admin"}`},
+			{name: "audit log", method: http.MethodGet, path: "/audit"},
+			{name: "delete organisation", method: http.MethodDelete},
+		}
+		target := func(ep endpoint, base, org string) string {
+			path := ep.path
+			if ep.fresh != nil {
+				path = ep.fresh(base)
 			}
+			return strings.NewReplacer("{editor}", e.users[org+"-editor"].ID, "{viewer}", e.users[org+"-viewer"].ID).Replace(base + path)
 		}
 
-		before := e.snapshot(t)
-		for _, ep := range endpoints(B, e.cpB, bAdmin) {
+		// Attacks on organisation B: 404 for A's référents, 401 without a
+		// valid token; B unchanged.
+		for _, ep := range endpoints {
+			url := target(ep, B, "b")
+			before := e.snapshot(t) // after the fresh objects were made in B
 			for _, caller := range []string{"a-admin", "a-editor", "a-viewer", "none", "expired", "garbage"} {
 				want := http.StatusNotFound
 				if caller == "none" || caller == "expired" || caller == "garbage" {
 					want = http.StatusUnauthorized
 				}
 				t.Run("other org/"+ep.name+"/"+caller, func(t *testing.T) {
-					rec := e.do(t, ep.method, ep.url, tokens[caller], ep.body, ep.headers...)
+					rec := e.do(t, ep.method, url, tokens[caller], ep.body, ep.headers...)
 					if rec.Code != want {
-						t.Fatalf("%s %s as %s = %d, want %d: %s", ep.method, ep.url, caller, rec.Code, want, rec.Body)
+						t.Fatalf("%s %s as %s = %d, want %d: %s", ep.method, url, caller, rec.Code, want, rec.Body)
 					}
 					if rec.Header().Get("Content-Type") != "application/problem+json" {
 						t.Errorf("content type %q", rec.Header().Get("Content-Type"))
 					}
 				})
 			}
-		}
-		if after := e.snapshot(t); after != before {
-			t.Fatalf("organisation B changed under attack:\nbefore %s\nafter  %s", before, after)
+			if after := e.snapshot(t); after != before {
+				t.Fatalf("organisation B changed by %s:\nbefore %s\nafter  %s", ep.name, before, after)
+			}
 		}
 
-		// Own organisation, by role. Order matters: deletes come last.
-		aEditor := e.users["a-editor"].ID
-		own := endpoints(A, e.cpA, aEditor)
-		wantByRole := map[string][]int{
-			//          list get  create update delete members role remove invite audit
-			"a-viewer": {200, 200, 403, 403, 403, 403, 403, 403, 403, 403},
-			"a-editor": {200, 200, 201, 200, 204, 403, 403, 403, 403, 403},
+		// Own organisation A, by role.
+		want := map[string]map[string]int{
+			"a-viewer": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200},
+			"a-editor": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200,
+				"create contact point": 201, "update contact point": 200, "delete contact point": 204,
+				"create theme": 201, "update theme": 200, "delete theme": 204},
+			"a-admin": {"get organisation": 200, "update organisation": 200, "upload logo": 200,
+				"list contact points": 200, "get contact point": 200, "create contact point": 201, "update contact point": 200, "delete contact point": 204,
+				"list themes": 200, "get theme": 200, "create theme": 201, "update theme": 200, "delete theme": 204,
+				"list members": 200, "set member role": 200, "remove member": 204, "invite": 201, "audit log": 200},
 		}
-		for _, caller := range []string{"a-viewer", "a-editor"} {
-			for i, ep := range own {
-				if ep.name == "update contact point" || ep.name == "delete contact point" {
-					cp := e.mustCreate(t, tokens["a-admin"])
-					ep.url = A + "/contact-points/" + cp
+		for _, caller := range []string{"a-viewer", "a-editor", "a-admin"} {
+			for _, ep := range endpoints {
+				if caller == "a-admin" && ep.name == "create theme" {
+					ep.body = `{"slug":"autre-theme","label":"Autre"}`
+				}
+				url := target(ep, A, "a")
+				code, ok := want[caller][ep.name]
+				if !ok {
+					code = http.StatusForbidden
 				}
 				t.Run("own org/"+ep.name+"/"+caller, func(t *testing.T) {
-					rec := e.do(t, ep.method, ep.url, tokens[caller], ep.body, ep.headers...)
-					if rec.Code != wantByRole[caller][i] {
-						t.Fatalf("%s %s as %s = %d, want %d: %s", ep.method, ep.url, caller, rec.Code, wantByRole[caller][i], rec.Body)
+					rec := e.do(t, ep.method, url, tokens[caller], ep.body, ep.headers...)
+					if rec.Code != code {
+						t.Fatalf("%s %s as %s = %d, want %d: %s", ep.method, url, caller, rec.Code, code, rec.Body)
 					}
 				})
 			}
 		}
-		for _, ep := range own {
-			t.Run("own org/"+ep.name+"/a-admin", func(t *testing.T) {
-				rec := e.do(t, ep.method, ep.url, tokens["a-admin"], ep.body, ep.headers...)
-				if rec.Code >= 300 && !(ep.name == "update contact point" && rec.Code == http.StatusConflict) &&
-					!(ep.name == "get contact point" && rec.Code == http.StatusNotFound) && !(ep.name == "delete contact point" && rec.Code == http.StatusNotFound) {
-					t.Fatalf("%s %s as a-admin = %d: %s", ep.method, ep.url, rec.Code, rec.Body)
-				}
-			})
-		}
-		// The platform admin reaches B.
+		// The platform admin reaches B, and only it deletes organisations.
 		if rec := e.do(t, http.MethodGet, B+"/contact-points", tokens["platform"], ""); rec.Code != http.StatusOK {
 			t.Fatalf("platform admin on B = %d", rec.Code)
+		}
+		if rec := e.do(t, http.MethodDelete, B, tokens["platform"], ""); rec.Code != http.StatusNoContent {
+			t.Fatalf("platform admin deletes B = %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodGet, "/api/v1/public/organisations/partenaire-b", "", ""); rec.Code != http.StatusNotFound {
+			t.Fatalf("deleted organisation still public: %d", rec.Code)
 		}
 	})
 }
 
-func (e *adminEnv) mustCreate(t *testing.T, token string) string {
+// newContactPoint makes a contact point in the organisation of base, directly in the store.
+func (e *adminEnv) newContactPoint(t *testing.T, base string) string {
 	t.Helper()
-	rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations/partenaire-a/contact-points", token,
-		`{"name":"Point","pivot":"mds","channels":[{"kind":"phone","value":"3230"}]}`)
-	if rec.Code != http.StatusCreated {
-		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	org := e.orgA
+	if strings.HasSuffix(base, "partenaire-b") {
+		org = e.orgB
 	}
-	var cp httpapi.AdminContactPoint
-	mustJSON(t, rec.Body.Bytes(), &cp)
-	return cp.ID
+	c := &domain.ContactPoint{ID: domain.NewID(), OrganisationID: org.ID, Name: "Point", Pivot: "mds",
+		Channels: []domain.Channel{{Kind: domain.ChannelPhone, Value: "3230"}},
+		Coverage: domain.Coverage{Rule: domain.CoverageExplicit, Communes: []string{"83137"}}, Source: domain.Source{Kind: domain.SourceManual}}
+	if err := e.store.CreateContactPoint(context.Background(), c, &domain.AuditEntry{OrganisationID: org.ID, Action: "create", EntityType: "contact_point"}); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// newTheme makes a theme in the organisation of base, directly in the store.
+func (e *adminEnv) newTheme(t *testing.T, base string) string {
+	t.Helper()
+	org := e.orgA
+	if strings.HasSuffix(base, "partenaire-b") {
+		org = e.orgB
+	}
+	slug := "theme-" + strings.ToLower(domain.NewID()[:8])
+	if err := e.store.CreateTheme(context.Background(), &domain.Theme{OrganisationID: org.ID, Slug: slug, Label: "Thème"},
+		&domain.AuditEntry{OrganisationID: org.ID, Action: "create", EntityType: "theme"}); err != nil {
+		t.Fatal(err)
+	}
+	return slug
+}
+
+func testPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 32, 32))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func TestContactPointEditing(t *testing.T) {
@@ -508,4 +569,82 @@ func TestInvitation(t *testing.T) {
 			t.Fatalf("demote last admin = %d %s", rec.Code, rec.Body)
 		}
 	})
+}
+
+func TestLogoAndOrganisationEditing(t *testing.T) {
+	s := storetest.New(t, store.SQLite)
+	e := newAdminEnv(t, s)
+	tok := e.login(t, "a-admin").AccessToken
+	base := "/api/v1/admin/organisations/partenaire-a"
+	svg := `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`
+	bad := []struct {
+		name, contentType, body string
+		want                    int
+	}{
+		{"svg declared as svg", "image/svg+xml", svg, 400},
+		{"svg declared as png", "image/png", svg, 400},
+		{"truncated png", "image/png", string(testPNG(t)[:60]), 400},
+		{"empty", "image/png", "", 400},
+		{"too large", "image/png", strings.Repeat("x", 600<<10), 400},
+	}
+	for _, b := range bad {
+		if rec := e.do(t, http.MethodPut, base+"/logo", tok, b.body, "Content-Type", b.contentType); rec.Code != b.want {
+			t.Errorf("%s: %d %s", b.name, rec.Code, rec.Body)
+		}
+	}
+	if rec := e.do(t, http.MethodGet, "/api/v1/public/organisations/partenaire-a/logo", "", ""); rec.Code != http.StatusNotFound {
+		t.Fatalf("logo before upload = %d", rec.Code)
+	}
+	rec := e.do(t, http.MethodPut, base+"/logo", tok, string(testPNG(t)), "Content-Type", "image/png")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "/api/v1/public/organisations/partenaire-a/logo") {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	rec = e.do(t, http.MethodGet, "/api/v1/public/organisations/partenaire-a/logo", "", "")
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/png" || rec.Header().Get("ETag") == "" {
+		t.Fatalf("public logo: %d %v", rec.Code, rec.Header())
+	}
+	if _, err := png.Decode(bytes.NewReader(rec.Body.Bytes())); err != nil {
+		t.Fatalf("served logo is not a PNG: %v", err)
+	}
+
+	// An organisation admin edits branding and origins, not the name.
+	var o httpapi.AdminOrganisation
+	mustJSON(t, e.do(t, http.MethodGet, base, tok, "").Body.Bytes(), &o)
+	v := fmt.Sprintf(`"%d"`, o.Version)
+	if rec := e.do(t, http.MethodPatch, base, tok, `{"name":"Autre nom"}`, "If-Match", v); rec.Code != http.StatusForbidden {
+		t.Fatalf("org admin renames = %d", rec.Code)
+	}
+	if rec := e.do(t, http.MethodPatch, base, tok, `{"allowed_origins":["https://www.exemple.fr/page"]}`, "If-Match", v); rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), `"field":"allowed_origins[0]"`) {
+		t.Fatalf("bad origin = %d %s", rec.Code, rec.Body)
+	}
+	rec = e.do(t, http.MethodPatch, base, tok, `{"allowed_origins":["https://www.exemple.fr"],"branding":{"primary_color":"#123456"}}`, "If-Match", v)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("branding edit = %d %s", rec.Code, rec.Body)
+	}
+	mustJSON(t, rec.Body.Bytes(), &o)
+	if o.Branding.PrimaryColor != "#123456" || o.Branding.LogoURL == "" || o.AllowedOrigins[0] != "https://www.exemple.fr" {
+		t.Fatalf("after edit: %+v", o)
+	}
+	// A platform admin creates an organisation; a duplicate slug is a field error.
+	ptok := e.login(t, "platform").AccessToken
+	body := `{"slug":"ville-de-toulon","name":"Ville de Toulon","kind":"commune","territory":["83137"]}`
+	if rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations", ptok, body); rec.Code != http.StatusCreated {
+		t.Fatalf("create org = %d %s", rec.Code, rec.Body)
+	}
+	if rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations", ptok, body); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"field":"slug"`) {
+		t.Fatalf("duplicate org = %d %s", rec.Code, rec.Body)
+	}
+	if rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations", tok, `{"slug":"x","name":"X","kind":"commune"}`); rec.Code != http.StatusForbidden {
+		t.Fatalf("org admin creates org = %d", rec.Code)
+	}
+	if rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations", ptok, `{"slug":"y","name":"Y","kind":"commune","territory":["99999"]}`); rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), `"field":"territory[0]"`) {
+		t.Fatalf("unknown commune in territory = %d %s", rec.Code, rec.Body)
+	}
+	var list httpapi.AdminOrganisationList
+	mustJSON(t, e.do(t, http.MethodGet, "/api/v1/admin/organisations", tok, "").Body.Bytes(), &list)
+	if list.Total != 1 || list.Organisations[0].Slug != "partenaire-a" {
+		t.Fatalf("org admin sees %+v", list)
+	}
 }

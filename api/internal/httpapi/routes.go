@@ -45,6 +45,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(public+"/contact-points", s.public.listContactPoints, cacheable(5*time.Minute))
 	e.GET(public+"/contact-points/:id", s.public.getContactPoint, cacheable(5*time.Minute))
 	e.GET(public+"/emergency", s.public.emergency, cacheable(5*time.Minute))
+	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, cacheable(time.Hour))
 
 	// Référents' sessions. CORS restricted to the admin origins (adminCORS).
 	e.POST("/api/v1/auth/login", s.auth.login)
@@ -56,7 +57,18 @@ func (s *Server) routes(e *echo.Echo) {
 	// service, which scopes by organisation and checks the role.
 	adm := e.Group("/api/v1/admin", s.auth.bearer)
 	adm.GET("/me", s.admin.me)
+	adm.GET("/organisations", s.admin.listOrganisations)
+	adm.POST("/organisations", s.admin.createOrganisation)
 	org := "/organisations/:org"
+	adm.GET(org, s.admin.getOrganisation)
+	adm.PATCH(org, s.admin.updateOrganisation)
+	adm.DELETE(org, s.admin.deleteOrganisation)
+	adm.PUT(org+"/logo", s.admin.uploadLogo)
+	adm.GET(org+"/themes", s.admin.listThemes)
+	adm.POST(org+"/themes", s.admin.createTheme)
+	adm.GET(org+"/themes/:theme", s.admin.getTheme)
+	adm.PATCH(org+"/themes/:theme", s.admin.updateTheme)
+	adm.DELETE(org+"/themes/:theme", s.admin.deleteTheme)
 	adm.GET(org+"/contact-points", s.admin.listContactPoints)
 	adm.POST(org+"/contact-points", s.admin.createContactPoint)
 	adm.GET(org+"/contact-points/:id", s.admin.getContactPoint)

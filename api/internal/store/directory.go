@@ -27,6 +27,7 @@ type organisationRow struct {
 	Territory      string
 	Branding       string
 	AllowedOrigins string
+	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -53,6 +54,7 @@ type themeRow struct {
 	Description    string
 	Synonyms       string
 	ContentHash    string
+	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -175,7 +177,7 @@ func (s *Store) findOrganisation(ctx context.Context, where string, arg string) 
 func organisationFromRow(row organisationRow, eps []entryPointRow) (*domain.Organisation, error) {
 	o := &domain.Organisation{
 		ID: row.ID, Slug: row.Slug, Name: row.Name, Kind: domain.OrganisationKind(row.Kind),
-		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt,
+		Version: row.Version, CreatedAt: row.CreatedAt.UTC(), UpdatedAt: row.UpdatedAt.UTC(),
 	}
 	if err := errors.Join(
 		unmarshal("territory", row.Territory, &o.Territory),
@@ -220,6 +222,7 @@ func (s *Store) UpsertOrganisation(ctx context.Context, o *domain.Organisation) 
 			if row.ID == "" {
 				row.ID = domain.NewID()
 			}
+			row.Version = 1
 			if err := tx.Create(&row).Error; err != nil {
 				return translate(err, "Organisation")
 			}
@@ -232,9 +235,10 @@ func (s *Store) UpsertOrganisation(ctx context.Context, o *domain.Organisation) 
 				return translate(err, "Points d'entrée")
 			}
 			if sameOrganisation(existing, row, eps, o.EntryPoints) {
-				o.ID, o.CreatedAt, o.UpdatedAt = existing.ID, existing.CreatedAt, existing.UpdatedAt
+				o.ID, o.CreatedAt, o.UpdatedAt, o.Version = existing.ID, existing.CreatedAt, existing.UpdatedAt, existing.Version
 				return nil
 			}
+			row.Version = existing.Version + 1
 			if err := tx.Save(&row).Error; err != nil {
 				return translate(err, "Organisation")
 			}
@@ -247,7 +251,7 @@ func (s *Store) UpsertOrganisation(ctx context.Context, o *domain.Organisation) 
 				return translate(err, "Point d'entrée")
 			}
 		}
-		o.ID, o.CreatedAt, o.UpdatedAt = row.ID, row.CreatedAt, row.UpdatedAt
+		o.ID, o.CreatedAt, o.UpdatedAt, o.Version = row.ID, row.CreatedAt, row.UpdatedAt, row.Version
 		return nil
 	})
 }
@@ -572,7 +576,7 @@ func (s *Store) FindThemes(ctx context.Context, organisationID string) ([]*domai
 	out := make([]*domain.Theme, 0, len(rows))
 	for _, r := range rows {
 		t := &domain.Theme{Slug: r.Slug, ParentSlug: r.ParentSlug, Label: r.Label, Description: r.Description,
-			OrganisationID: r.OrganisationID, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+			OrganisationID: r.OrganisationID, Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 		if err := unmarshal("synonyms", r.Synonyms, &t.Synonyms); err != nil {
 			return nil, fmt.Errorf("theme %s: %w", r.Slug, err)
 		}
@@ -599,7 +603,7 @@ func (s *Store) UpsertThemes(ctx context.Context, themes []*domain.Theme) (domai
 			hash := sha256.Sum256([]byte(mustJSON([]any{t.ParentSlug, t.Label, t.Description, nonNil(t.Synonyms)})))
 			row := themeRow{OrganisationID: t.OrganisationID, Slug: t.Slug, ParentSlug: t.ParentSlug, Label: t.Label,
 				Description: t.Description, Synonyms: jsonList(t.Synonyms), ContentHash: hex.EncodeToString(hash[:]),
-				CreatedAt: now, UpdatedAt: now}
+				Version: 1, CreatedAt: now, UpdatedAt: now}
 			var old themeRow
 			err := tx.Where("organisation_id = ? AND slug = ?", t.OrganisationID, t.Slug).Take(&old).Error
 			switch {
@@ -613,7 +617,7 @@ func (s *Store) UpsertThemes(ctx context.Context, themes []*domain.Theme) (domai
 			case old.ContentHash == row.ContentHash:
 				stats.Unchanged++
 			default:
-				row.CreatedAt = old.CreatedAt
+				row.CreatedAt, row.Version = old.CreatedAt, old.Version+1
 				if err := tx.Save(&row).Error; err != nil {
 					return translate(err, "Thème")
 				}
