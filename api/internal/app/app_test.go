@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -215,5 +216,32 @@ func TestCommandErrors(t *testing.T) {
 	var out syncBuffer
 	if err := app.Run(context.Background(), []string{"aiguillage", "version"}, func(string) string { return "" }, &out); err != nil || out.String() == "" {
 		t.Errorf("version: %v %q", err, out.String())
+	}
+}
+
+func TestUserCreateCommand(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "users.db")
+	ctx := context.Background()
+	run(t, ctx, dbURL, "migrate")
+	run(t, ctx, dbURL, "import", "commons")
+	out := run(t, ctx, dbURL, "user", "create", "--email", "Admin@Exemple.fr", "--platform-admin")
+	if !strings.Contains(out, "admin@exemple.fr") || !strings.Contains(out, "Mot de passe (affiché une seule fois)") {
+		t.Fatalf("user create output: %s", out)
+	}
+	weak := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(weak, []byte("azerty\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var buf syncBuffer
+	err := app.Run(ctx, []string{"aiguillage", "user", "create", "--email", "x@exemple.fr", "--org", "communs-nationaux", "--role", "viewer", "--password-file", weak}, getenv(dbURL), &buf)
+	if err == nil || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("weak password accepted: %v", err)
+	}
+	if err := app.Run(ctx, []string{"aiguillage", "user", "create", "--email", "x@exemple.fr", "--org", "communs-nationaux"}, getenv(dbURL), &buf); err == nil {
+		t.Fatal("--org without --role accepted")
+	}
+	out = run(t, ctx, dbURL, "keys", "generate")
+	if !regexp.MustCompile(`^[^:\s]+:[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+		t.Fatalf("keys generate: %q", out)
 	}
 }

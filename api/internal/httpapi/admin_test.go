@@ -648,3 +648,34 @@ func TestLogoAndOrganisationEditing(t *testing.T) {
 		t.Fatalf("org admin sees %+v", list)
 	}
 }
+
+func TestAdminCORSAndSecurityHeaders(t *testing.T) {
+	s := storetest.New(t, store.SQLite)
+	e := newAdminEnv(t, s)
+	preflight := func(origin string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodOptions, "/api/v1/admin/me", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		req.Header.Set("Access-Control-Request-Headers", "authorization")
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		return rec
+	}
+	if got := preflight("https://admin.exemple.fr").Header().Get("Access-Control-Allow-Origin"); got != "https://admin.exemple.fr" {
+		t.Fatalf("allowed admin origin: ACAO = %q", got)
+	}
+	if got := preflight("https://evil.example").Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Fatalf("other origin: ACAO = %q, want none", got)
+	}
+	rec := e.do(t, http.MethodGet, "/api/v1/admin/me", e.login(t, "a-viewer").AccessToken, "")
+	for h, want := range map[string]string{
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+		"Cache-Control":           "no-store",
+	} {
+		if got := rec.Header().Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+}
