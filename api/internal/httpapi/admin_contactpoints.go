@@ -113,6 +113,16 @@ func ifMatchVersion(c echo.Context) (int, bool) {
 	return n, err == nil && n > 0
 }
 
+// requireIfMatch reads the version an edit was made on; without it the edit
+// could silently overwrite someone else's (428 Precondition Required).
+func requireIfMatch(c echo.Context) (int, error) {
+	v, ok := ifMatchVersion(c)
+	if !ok {
+		return 0, echo.NewHTTPError(http.StatusPreconditionRequired, `En-tête If-Match obligatoire : renvoyez la version lue (ETag), par exemple If-Match: "3".`)
+	}
+	return v, nil
+}
+
 func pageParams(c echo.Context, v *domain.Validation) (offset, limit int) {
 	limit = intParam(c, v, "limit", 50)
 	offset = intParam(c, v, "offset", 0)
@@ -243,9 +253,9 @@ func (h *adminHandlers) updateContactPoint(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	version, ok := ifMatchVersion(c)
-	if !ok {
-		return echo.NewHTTPError(http.StatusPreconditionRequired, `En-tête If-Match obligatoire : renvoyez la version lue (ETag), par exemple If-Match: "3".`)
+	version, err := requireIfMatch(c)
+	if err != nil {
+		return err
 	}
 	cp, err := h.svc.UpdateContactPoint(c.Request().Context(), actor(c), c.Param("org"), c.Param("id"), version, req.input())
 	if err != nil {

@@ -162,9 +162,9 @@ func (h *adminHandlers) updateOrganisation(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	version, ok := ifMatchVersion(c)
-	if !ok {
-		return echo.NewHTTPError(http.StatusPreconditionRequired, `En-tête If-Match obligatoire : renvoyez la version lue (ETag), par exemple If-Match: "3".`)
+	version, err := requireIfMatch(c)
+	if err != nil {
+		return err
 	}
 	o, err := h.svc.UpdateOrganisation(c.Request().Context(), actor(c), c.Param("org"), version, req.input())
 	if err != nil {
@@ -353,9 +353,9 @@ func (h *adminHandlers) updateTheme(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	version, ok := ifMatchVersion(c)
-	if !ok {
-		return echo.NewHTTPError(http.StatusPreconditionRequired, `En-tête If-Match obligatoire : renvoyez la version lue (ETag), par exemple If-Match: "3".`)
+	version, err := requireIfMatch(c)
+	if err != nil {
+		return err
 	}
 	t, err := h.svc.UpdateTheme(c.Request().Context(), actor(c), c.Param("org"), c.Param("theme"), version, req.input())
 	if err != nil {

@@ -79,10 +79,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *domain.Organisation, 
 	row.CreatedAt, row.UpdatedAt = now, now
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return domain.Invalid("Cet identifiant est déjà pris.", domain.FieldError{Field: "slug", Message: "une organisation porte déjà l'identifiant " + o.Slug})
-			}
-			return translate(err, "Organisation")
+			return organisationWriteError(err, o.Slug)
 		}
 		if rows := entryPointRows(o.ID, o.EntryPoints); len(rows) > 0 {
 			if err := tx.Create(&rows).Error; err != nil {
@@ -106,10 +103,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, o *domain.Organisation, 
 		res := tx.Model(&organisationRow{}).Where("id = ? AND version = ?", o.ID, expectedVersion).
 			Select("slug", "name", "kind", "territory", "branding", "allowed_origins", "version", "updated_at").Updates(&row)
 		if res.Error != nil {
-			if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
-				return domain.Invalid("Cet identifiant est déjà pris.", domain.FieldError{Field: "slug", Message: "une organisation porte déjà l'identifiant " + o.Slug})
-			}
-			return translate(res.Error, "Organisation")
+			return organisationWriteError(res.Error, o.Slug)
 		}
 		if res.RowsAffected == 0 {
 			var n int64
@@ -144,6 +138,14 @@ func (s *Store) DeleteOrganisation(ctx context.Context, id string, audit *domain
 		}
 		return appendAudit(tx, s.now(), audit)
 	})
+}
+
+// organisationWriteError names the slug when it is already taken.
+func organisationWriteError(err error, slug string) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return domain.Invalid("Cet identifiant est déjà pris.", domain.FieldError{Field: "slug", Message: "une organisation porte déjà l'identifiant " + slug})
+	}
+	return translate(err, "Organisation")
 }
 
 func themeToRow(t *domain.Theme) themeRow {
