@@ -245,7 +245,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		dir := directory.New(s, ref, knownPivot)
 		srv, err := httpapi.New(httpapi.Deps{
 			Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
-			Accounts: acc, Admin: adm, AdminOrigins: cfg.AdminOrigins, Now: time.Now,
+			Accounts: acc, Admin: adm, AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
 			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
 		})
 		if err != nil {

@@ -91,7 +91,7 @@ func newAdminEnv(t *testing.T, s *store.Store) *adminEnv {
 	reg := prometheus.NewRegistry()
 	srv, err := httpapi.New(httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: directory.New(s, ref, knownPivot), Communes: ref,
 		Accounts: acc, Admin: adm, AdminOrigins: []string{"https://admin.exemple.fr"}, Now: clk.Now,
-		Readiness: readiness{s, false}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test"})
+		Readiness: readiness{s, false}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test", Generation: s.Generation})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -54,15 +55,53 @@ type bufferedWriter struct {
 func (w *bufferedWriter) WriteHeader(code int)        { w.status = code }
 func (w *bufferedWriter) Write(b []byte) (int, error) { return w.buf.Write(b) }
 
-// cacheable sets a strong ETag and Cache-Control on successful GET answers
-// and answers 304 Not Modified when If-None-Match matches.
-func cacheable(maxAge time.Duration) echo.MiddlewareFunc {
+// responseCache keeps the answers of public reads in memory, so a repeated
+// read costs a map lookup. An entry is served only while the store's
+// generation is the one it was made at (any local write of public data
+// drops every entry) and for at most cacheTTL (writes by other replicas).
+type responseCache struct {
+	lru        *expirable.LRU[string, *cachedResponse]
+	generation func() uint64
+}
+
+type cachedResponse struct {
+	generation  uint64
+	contentType string
+	etag        string
+	body        []byte
+}
+
+const (
+	cacheEntries  = 4096
+	cacheTTL      = 30 * time.Second
+	cacheMaxBytes = 256 << 10
+)
+
+// newResponseCache returns a cache; with a nil generation it never stores.
+func newResponseCache(generation func() uint64) *responseCache {
+	return &responseCache{lru: expirable.NewLRU[string, *cachedResponse](cacheEntries, nil, cacheTTL), generation: generation}
+}
+
+// cacheable serves successful GET answers from the cache, sets a strong ETag
+// and Cache-Control on them, and answers 304 Not Modified when If-None-Match
+// matches.
+func (rc *responseCache) cacheable(maxAge time.Duration) echo.MiddlewareFunc {
 	cacheControl := "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
 			if req.Method != http.MethodGet && req.Method != http.MethodHead {
 				return next(c)
+			}
+			key := req.URL.Path + "?" + req.URL.RawQuery
+			if rc.generation != nil {
+				if hit, ok := rc.lru.Get(key); ok && hit.generation == rc.generation() {
+					return writeCached(c, hit, cacheControl)
+				}
+			}
+			var gen uint64
+			if rc.generation != nil {
+				gen = rc.generation() // before the read: a write during it makes the entry stale
 			}
 			res := c.Response()
 			orig := res.Writer
@@ -76,29 +115,43 @@ func cacheable(maxAge time.Duration) echo.MiddlewareFunc {
 				res.Committed = false
 				return err
 			}
-			h := res.Header()
-			if bw.status == http.StatusOK {
-				sum := sha256.Sum256(bw.buf.Bytes())
-				etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-				h.Set("ETag", etag)
-				h.Set(echo.HeaderCacheControl, cacheControl)
-				if etagMatch(req.Header.Get("If-None-Match"), etag) {
-					h.Del(echo.HeaderContentType)
-					h.Del(echo.HeaderContentLength)
-					orig.WriteHeader(http.StatusNotModified)
-					res.Status = http.StatusNotModified
-					return nil
-				}
+			if bw.status != http.StatusOK {
+				res.Header().Set(echo.HeaderContentLength, strconv.Itoa(bw.buf.Len()))
+				orig.WriteHeader(bw.status)
+				_, werr := orig.Write(bw.buf.Bytes())
+				return werr
 			}
-			h.Set(echo.HeaderContentLength, strconv.Itoa(bw.buf.Len()))
-			orig.WriteHeader(bw.status)
-			if req.Method == http.MethodHead {
-				return nil
+			sum := sha256.Sum256(bw.buf.Bytes())
+			entry := &cachedResponse{generation: gen, contentType: res.Header().Get(echo.HeaderContentType),
+				etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, body: bytes.Clone(bw.buf.Bytes())}
+			if rc.generation != nil && len(entry.body) <= cacheMaxBytes {
+				rc.lru.Add(key, entry)
 			}
-			_, werr := orig.Write(bw.buf.Bytes())
-			return werr
+			res.Committed, res.Size = false, 0
+			return writeCached(c, entry, cacheControl)
 		}
 	}
+}
+
+func writeCached(c echo.Context, e *cachedResponse, cacheControl string) error {
+	res := c.Response()
+	h := res.Header()
+	h.Set("ETag", e.etag)
+	h.Set(echo.HeaderCacheControl, cacheControl)
+	if etagMatch(c.Request().Header.Get("If-None-Match"), e.etag) {
+		h.Del(echo.HeaderContentType)
+		h.Del(echo.HeaderContentLength)
+		res.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set(echo.HeaderContentType, e.contentType)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(e.body)))
+	res.WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := res.Write(e.body)
+	return err
 }
 
 func etagMatch(header, etag string) bool {

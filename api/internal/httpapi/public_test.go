@@ -102,7 +102,7 @@ func newEnv(t testing.TB, s *store.Store, pending bool) *env {
 	dir := directory.New(s, ref, func(p string) bool { return known[p] })
 	reg := prometheus.NewRegistry()
 	srv, err := httpapi.New(httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: dir, Communes: ref,
-		Readiness: readiness{s, pending}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://localhost:8080", Version: "test"})
+		Readiness: readiness{s, pending}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://localhost:8080", Version: "test", Generation: s.Generation})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,5 +334,36 @@ func TestErrorsAreProblems(t *testing.T) {
 	e.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "aiguillage_http_requests_total") {
 		t.Fatalf("metrics = %d", rec.Code)
+	}
+}
+
+// The response cache serves repeated reads and drops them when public data changes.
+func TestResponseCacheInvalidation(t *testing.T) {
+	s := storetest.New(t, store.SQLite)
+	fixture(t, s)
+	e := newEnv(t, s, false)
+	url := "/api/v1/public/contact-points/" + domain.StableID("annuaire:caf-83126-01")
+	get := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))
+		return rec
+	}
+	first, second := get(), get()
+	if first.Body.String() != second.Body.String() || first.Header().Get("ETag") != second.Header().Get("ETag") {
+		t.Fatal("repeated reads differ")
+	}
+	cp, err := s.FindContactPointByID(context.Background(), domain.StableID("annuaire:caf-83126-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp.Name = "Caf du Var - nouveau nom"
+	newer := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	cp.Source.UpdatedAt = &newer
+	if _, err := s.UpsertContactPoints(context.Background(), []*domain.ContactPoint{cp}); err != nil {
+		t.Fatal(err)
+	}
+	third := get()
+	if !strings.Contains(third.Body.String(), "nouveau nom") || third.Header().Get("ETag") == first.Header().Get("ETag") {
+		t.Fatalf("stale answer after a write: %s", third.Body)
 	}
 }

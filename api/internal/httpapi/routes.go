@@ -33,19 +33,19 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.ops.healthz)
 	e.GET("/readyz", s.ops.readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metricsHandler))
-	e.GET("/openapi.json", s.ops.openapiJSON, cacheable(5*time.Minute))
+	e.GET("/openapi.json", s.ops.openapiJSON, s.cache.cacheable(5*time.Minute))
 	e.GET("/docs", func(c echo.Context) error { return c.Redirect(301, "/docs/") })
 	e.GET("/docs/*", echoSwagger.EchoWrapHandler(echoSwagger.URL("/openapi.json"), echoSwagger.DocExpansion("list")))
 
 	// Public routes: no authentication, any origin (CORS is applied to this
 	// prefix by publicCORS in server.go, so preflights and errors get it too).
 	const public = "/api/v1/public"
-	e.GET(public+"/communes", s.public.searchCommunes, cacheable(24*time.Hour))
-	e.GET(public+"/organisations/:slug", s.public.getOrganisation, cacheable(5*time.Minute))
-	e.GET(public+"/contact-points", s.public.listContactPoints, cacheable(5*time.Minute))
-	e.GET(public+"/contact-points/:id", s.public.getContactPoint, cacheable(5*time.Minute))
-	e.GET(public+"/emergency", s.public.emergency, cacheable(5*time.Minute))
-	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, cacheable(time.Hour))
+	e.GET(public+"/communes", s.public.searchCommunes, s.cache.cacheable(24*time.Hour))
+	e.GET(public+"/organisations/:slug", s.public.getOrganisation, s.cache.cacheable(5*time.Minute))
+	e.GET(public+"/contact-points", s.public.listContactPoints, s.cache.cacheable(5*time.Minute))
+	e.GET(public+"/contact-points/:id", s.public.getContactPoint, s.cache.cacheable(5*time.Minute))
+	e.GET(public+"/emergency", s.public.emergency, s.cache.cacheable(5*time.Minute))
+	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, s.cache.cacheable(time.Hour))
 
 	// Référents' sessions. CORS restricted to the admin origins (adminCORS).
 	e.POST("/api/v1/auth/login", s.auth.login)

@@ -43,6 +43,9 @@ type Deps struct {
 	BodyLimit int64
 	PublicURL string
 	Version   string
+	// Generation changes when public data changes; public reads are cached
+	// in memory while it stays the same (nil: no response cache).
+	Generation func() uint64
 }
 
 // Server is the configured Echo application.
@@ -52,6 +55,7 @@ type Server struct {
 	auth           *authHandlers
 	admin          *adminHandlers
 	ops            *opsHandlers
+	cache          *responseCache
 	metricsHandler http.Handler
 }
 
@@ -66,6 +70,7 @@ func New(d Deps) (*Server, error) {
 		auth:           &authHandlers{accounts: d.Accounts, now: d.Now},
 		admin:          &adminHandlers{svc: d.Admin, publicURL: d.PublicURL},
 		ops:            &opsHandlers{ready: d.Readiness, spec: openapiSpec, home: home, info: HomeInfo{PublicURL: d.PublicURL, Version: d.Version}},
+		cache:          newResponseCache(d.Generation),
 		metricsHandler: promhttp.HandlerFor(d.Gatherer, promhttp.HandlerOpts{}),
 	}
 	e := echo.New()

@@ -208,7 +208,7 @@ func (s *Store) UpsertOrganisation(ctx context.Context, o *domain.Organisation) 
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		var existing organisationRow
 		err := tx.Where("slug = ?", o.Slug).Take(&existing).Error
 		now := s.now().UTC()
@@ -478,7 +478,7 @@ func (s *Store) UpsertContactPoints(ctx context.Context, cps []*domain.ContactPo
 			return stats, fmt.Errorf("contact point %s: %w", c.ID, err)
 		}
 	}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.publicWrite(ctx, func(tx *gorm.DB) error {
 		stats = domain.ImportStats{}
 		ids := make([]string, len(cps))
 		for i, c := range cps {
@@ -596,7 +596,7 @@ func (s *Store) UpsertThemes(ctx context.Context, themes []*domain.Theme) (domai
 			return stats, domain.Invalid("Thème sans organisation.", domain.FieldError{Field: "organisation_id", Message: "est obligatoire"})
 		}
 	}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.publicWrite(ctx, func(tx *gorm.DB) error {
 		stats = domain.ImportStats{}
 		now := s.now().UTC()
 		for _, t := range themes {
@@ -659,7 +659,7 @@ func (s *Store) CreateContactPoint(ctx context.Context, c *domain.ContactPoint, 
 	c.Version, c.CreatedAt, c.UpdatedAt = 1, now, now
 	row := contactPointToRow(c)
 	row.CreatedAt, row.UpdatedAt = now, now
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return translate(err, "Point de contact")
 		}
@@ -677,7 +677,7 @@ func (s *Store) UpdateContactPoint(ctx context.Context, c *domain.ContactPoint, 
 		return err
 	}
 	now := s.now().UTC()
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		var old contactPointRow
 		if err := tx.Where("id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Take(&old).Error; err != nil {
 			return translate(err, "Point de contact")
@@ -710,7 +710,7 @@ func (s *Store) UpdateContactPoint(ctx context.Context, c *domain.ContactPoint, 
 
 func (s *Store) DeleteContactPoint(ctx context.Context, organisationID, id string, expectedVersion int, audit *domain.AuditEntry) error {
 	now := s.now().UTC()
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		var old contactPointRow
 		if err := tx.Where("id = ? AND organisation_id = ?", id, organisationID).Take(&old).Error; err != nil {
 			return translate(err, "Point de contact")

@@ -77,7 +77,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *domain.Organisation, 
 	o.Version, o.CreatedAt, o.UpdatedAt = 1, now, now
 	row := organisationToRow(o)
 	row.CreatedAt, row.UpdatedAt = now, now
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return organisationWriteError(err, o.Slug)
 		}
@@ -96,7 +96,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, o *domain.Organisation, 
 		return err
 	}
 	now := s.now().UTC()
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		o.Version, o.UpdatedAt = expectedVersion+1, now
 		row := organisationToRow(o)
 		row.UpdatedAt = now
@@ -128,7 +128,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, o *domain.Organisation, 
 }
 
 func (s *Store) DeleteOrganisation(ctx context.Context, id string, audit *domain.AuditEntry) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("id = ?", id).Delete(&organisationRow{})
 		if res.Error != nil {
 			return translate(res.Error, "Organisation")
@@ -162,7 +162,7 @@ func (s *Store) CreateTheme(ctx context.Context, t *domain.Theme, audit *domain.
 	t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
 	row := themeToRow(t)
 	row.CreatedAt, row.UpdatedAt = now, now
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return domain.Invalid("Ce thème existe déjà.", domain.FieldError{Field: "slug", Message: "un thème porte déjà l'identifiant " + t.Slug})
@@ -178,7 +178,7 @@ func (s *Store) UpdateTheme(ctx context.Context, t *domain.Theme, expectedVersio
 		return err
 	}
 	now := s.now().UTC()
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		t.Version, t.UpdatedAt = expectedVersion+1, now
 		row := themeToRow(t)
 		row.UpdatedAt = now
@@ -195,7 +195,7 @@ func (s *Store) UpdateTheme(ctx context.Context, t *domain.Theme, expectedVersio
 }
 
 func (s *Store) DeleteTheme(ctx context.Context, organisationID, slug string, audit *domain.AuditEntry) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("organisation_id = ? AND slug = ?", organisationID, slug).Delete(&themeRow{})
 		if res.Error != nil {
 			return translate(res.Error, "Thème")
@@ -212,7 +212,7 @@ func (s *Store) SaveLogo(ctx context.Context, organisationID string, l *domain.L
 	sum := sha256.Sum256(l.Data)
 	l.SHA256, l.UpdatedAt = hex.EncodeToString(sum[:]), now
 	row := logoRow{OrganisationID: organisationID, ContentType: l.ContentType, Data: l.Data, SHA256: l.SHA256, UpdatedAt: now}
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
 		if err := tx.Save(&row).Error; err != nil {
 			return translate(err, "Logo")
 		}

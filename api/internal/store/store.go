@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -52,6 +53,25 @@ type Store struct {
 	w, r *gorm.DB
 	now  func() time.Time
 	log  *slog.Logger
+	// generation counts the committed writes of public data (organisations,
+	// themes, contact points, logos) made through this store, so response
+	// caches know when to drop what they hold.
+	generation atomic.Uint64
+}
+
+// Generation changes after every committed write of public data made
+// through this store. Writes by other replicas are not seen: caches keyed
+// on it must also expire.
+func (s *Store) Generation() uint64 { return s.generation.Load() }
+
+// publicWrite runs fn in a transaction and, once committed, moves the
+// generation on.
+func (s *Store) publicWrite(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.w.WithContext(ctx).Transaction(fn)
+	if err == nil {
+		s.generation.Add(1)
+	}
+	return err
 }
 
 // ParseURL splits a database URL into its dialect and the driver DSN.
