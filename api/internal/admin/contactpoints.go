@@ -19,6 +19,9 @@ type ContactPointInput struct {
 	Address     **domain.Address
 	Hours       *domain.OpeningHours
 	Coverage    *domain.Coverage
+	// Overrides makes this contact point a local adjustment of a national
+	// one (its non-empty fields win for this partner's residents).
+	Overrides *string
 }
 
 func (in ContactPointInput) apply(c *domain.ContactPoint) {
@@ -46,6 +49,9 @@ func (in ContactPointInput) apply(c *domain.ContactPoint) {
 	if in.Hours != nil {
 		c.Hours = *in.Hours
 	}
+	if in.Overrides != nil {
+		c.OverridesID = strings.TrimSpace(*in.Overrides)
+	}
 	if in.Coverage != nil {
 		c.Coverage = *in.Coverage
 		if c.Coverage.Rule == "" {
@@ -55,8 +61,26 @@ func (in ContactPointInput) apply(c *domain.ContactPoint) {
 	}
 }
 
-func (s *Service) validate(c *domain.ContactPoint) error {
+func (s *Service) validate(ctx context.Context, c *domain.ContactPoint) error {
 	err := c.ValidateForEditing(s.communes)
+	if c.OverridesID != "" && domain.ValidID(c.OverridesID) {
+		target, ferr := s.store.FindContactPointByID(ctx, c.OverridesID)
+		if ferr == nil {
+			commons, cerr := s.store.FindOrganisationByID(ctx, target.OrganisationID)
+			if cerr != nil || commons.Kind != domain.KindCommons {
+				ferr = domain.Errorf(domain.ENOTFOUND, "not national")
+			}
+		}
+		if ferr != nil {
+			extra := domain.FieldError{Field: "overrides", Message: "aucun point de contact national ne porte cet identifiant"}
+			if err == nil {
+				return domain.Invalid("Le point de contact contient des erreurs.", extra)
+			}
+			if e, ok := err.(*domain.Error); ok {
+				e.Fields = append(e.Fields, extra)
+			}
+		}
+	}
 	if c.Pivot != "" && domain.ValidPivot(c.Pivot) && !s.knownPivot(c.Pivot) {
 		extra := domain.FieldError{Field: "pivot", Message: "type d'établissement inconnu de l'annuaire : " + c.Pivot}
 		if err == nil {
@@ -110,11 +134,11 @@ func (s *Service) CreateContactPoint(ctx context.Context, a Actor, slug string, 
 	c := &domain.ContactPoint{ID: domain.NewID(), OrganisationID: org.ID, Granularity: domain.GranularityService,
 		Coverage: domain.Coverage{Rule: domain.CoverageExplicit}, Source: domain.Source{Kind: domain.SourceManual}, VerifiedAt: &now}
 	in.apply(c)
-	if in.Coverage == nil && len(org.Territory) > 0 {
+	if in.Coverage == nil && len(org.Territory) > 0 && c.OverridesID == "" {
 		// By default a partner's contact point serves the partner's territory.
 		c.Coverage.Communes = org.Territory
 	}
-	if err := s.validate(c); err != nil {
+	if err := s.validate(ctx, c); err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateContactPoint(ctx, c, s.audit(a, org.ID, "create", "contact_point", c.ID, diff(&domain.ContactPoint{}, c))); err != nil {
@@ -141,7 +165,7 @@ func (s *Service) UpdateContactPoint(ctx context.Context, a Actor, slug, id stri
 	in.apply(&c)
 	now := s.now().UTC()
 	c.VerifiedAt = &now
-	if err := s.validate(&c); err != nil {
+	if err := s.validate(ctx, &c); err != nil {
 		return nil, err
 	}
 	changes := diff(old, &c)

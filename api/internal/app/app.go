@@ -25,6 +25,7 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/httpapi"
 	"github.com/aiguillage/aiguillage/api/internal/importer"
+	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 )
 
@@ -111,6 +112,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 				}
 			}
 			fmt.Fprintf(stdout, "Comptes de démonstration (AIGUILLAGE_DEMO_MODE=true seulement) : %d, voir le README\n", len(demoAccounts))
+			n, err := seedJourneys(ctx, s, ref, cfg, log)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Parcours de démonstration publiés ou mis à jour : %d\n", n)
 			return nil
 		})
 	case "user":
@@ -242,10 +248,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		if err != nil {
 			return err
 		}
+		if cfg.JWTKeys == "" {
+			log.Warn("AIGUILLAGE_JWT_KEYS is empty: access tokens are signed with an ephemeral key (one server only; sessions are refreshed after a restart)")
+		}
 		dir := directory.New(s, ref, knownPivot)
 		srv, err := httpapi.New(httpapi.Deps{
 			Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
-			Accounts: acc, Admin: adm, AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
+			Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
 			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
 		})
 		if err != nil {

@@ -83,7 +83,7 @@ func TestTwoCommandStart(t *testing.T) {
 				t.Fatalf("demo output: %s", first)
 			}
 			second := run(t, ctx, dbURL, "demo")
-			if !strings.Contains(second, ": 0 créés, 0 mis à jour") {
+			if !strings.Contains(second, ": 0 créés, 0 mis à jour") || !strings.Contains(second, "publiés ou mis à jour : 0") {
 				t.Fatalf("second demo changed data: %s", second)
 			}
 
@@ -146,9 +146,11 @@ func TestTwoCommandStart(t *testing.T) {
 			var ready struct{ Status string }
 			getJSON(t, base+"/readyz", &ready)
 
+			walkDemoJourneys(t, base)
+
 			// Demo accounts exist but are refused outside demo mode.
 			res, err := http.Post(base+"/api/v1/auth/login", "application/json",
-				strings.NewReader(`{"email":"admin@departement-du-var.demo.aiguillage.fr","password":"demo-var-admin-2026"}`))
+				strings.NewReader(`{"email":"admin@var.demo.aiguillage.fr","password":"demo-var-admin-2026"}`))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -243,5 +245,78 @@ func TestUserCreateCommand(t *testing.T) {
 	out = run(t, ctx, dbURL, "keys", "generate")
 	if !regexp.MustCompile(`^[^:\s]+:[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
 		t.Fatalf("keys generate: %q", out)
+	}
+}
+
+// walkDemoJourneys follows every path of the demo partners' published
+// journeys, from the first question to each outcome, and resolves every
+// outcome for Toulon, Lille and Arras: each must offer a phone number.
+func walkDemoJourneys(t *testing.T, base string) {
+	t.Helper()
+	type step struct {
+		ID      string
+		Kind    string
+		Options []struct{ Next string }
+		Next    string
+	}
+	entries := map[string][]string{"var": {"logement", "social", "autonomie"}, "lille": {"demarches"}}
+	for partner, eps := range entries {
+		for _, ep := range eps {
+			var pj struct {
+				Journey struct {
+					Slug      string
+					FirstStep string `json:"first_step"`
+					Steps     []step
+				}
+				Outcomes map[string]string
+			}
+			getJSON(t, base+"/api/v1/public/organisations/"+partner+"/journeys/"+ep, &pj)
+			steps := map[string]step{}
+			for _, s := range pj.Journey.Steps {
+				steps[s.ID] = s
+			}
+			seen := map[string]bool{}
+			var walk func(id string)
+			walk = func(id string) {
+				if seen[id] {
+					return
+				}
+				seen[id] = true
+				st, ok := steps[id]
+				if !ok {
+					t.Fatalf("%s/%s: path leads to unknown step %q", partner, ep, id)
+				}
+				switch st.Kind {
+				case "question":
+					for _, o := range st.Options {
+						walk(o.Next)
+					}
+				case "location":
+					walk(st.Next)
+				case "outcome":
+					for _, commune := range []string{"83137", "59350", "62041"} {
+						var out struct {
+							ContactPoints []struct {
+								Channels []struct{ Kind, Value string }
+							} `json:"contact_points"`
+						}
+						getJSON(t, base+"/api/v1/public/outcomes/"+pj.Outcomes[id]+"?commune="+commune, &out)
+						phone := false
+						for _, c := range out.ContactPoints {
+							for _, ch := range c.Channels {
+								phone = phone || (ch.Kind == "phone" && ch.Value != "")
+							}
+						}
+						if !phone {
+							t.Errorf("%s/%s outcome %s for %s: no phone number among %+v", partner, pj.Journey.Slug, id, commune, out.ContactPoints)
+						}
+					}
+				}
+			}
+			walk(pj.Journey.FirstStep)
+			if len(seen) != len(steps) {
+				t.Errorf("%s/%s: %d of %d steps reachable", partner, ep, len(seen), len(steps))
+			}
+		}
 	}
 }

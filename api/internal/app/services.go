@@ -34,7 +34,6 @@ func newServices(cfg *config.Config, log *slog.Logger, s *store.Store, ref *geo.
 			return nil, nil, nil, err
 		}
 		keys = append(keys, k)
-		log.Warn("AIGUILLAGE_JWT_KEYS is empty: access tokens are signed with an ephemeral key (one server only; sessions are refreshed after a restart)")
 	}
 	ring, err := auth.NewKeyRing(cfg.PublicURL, cfg.PublicURL+"/api/v1/admin", keys, keys[0].ID, time.Now, auth.WithAccessTTL(cfg.AccessTokenTTL))
 	if err != nil {

@@ -1,19 +1,27 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"strings"
+	"time"
 
+	"github.com/aiguillage/aiguillage/api/internal/commons/data"
 	"github.com/aiguillage/aiguillage/api/internal/config"
+	"github.com/aiguillage/aiguillage/api/internal/directory"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
+	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 )
 
@@ -27,10 +35,10 @@ type demoAccount struct {
 
 var demoAccounts = []demoAccount{
 	{"plateforme@demo.aiguillage.fr", "demo-plateforme-2026", "", "", true},
-	{"admin@departement-du-var.demo.aiguillage.fr", "demo-var-admin-2026", "departement-du-var", domain.RoleAdmin, false},
-	{"editeur@departement-du-var.demo.aiguillage.fr", "demo-var-editeur-2026", "departement-du-var", domain.RoleEditor, false},
-	{"lecteur@departement-du-var.demo.aiguillage.fr", "demo-var-lecteur-2026", "departement-du-var", domain.RoleViewer, false},
-	{"admin@ville-de-lille.demo.aiguillage.fr", "demo-lille-admin-2026", "ville-de-lille", domain.RoleAdmin, false},
+	{"admin@var.demo.aiguillage.fr", "demo-var-admin-2026", "var", domain.RoleAdmin, false},
+	{"editeur@var.demo.aiguillage.fr", "demo-var-editeur-2026", "var", domain.RoleEditor, false},
+	{"lecteur@var.demo.aiguillage.fr", "demo-var-lecteur-2026", "var", domain.RoleViewer, false},
+	{"admin@lille.demo.aiguillage.fr", "demo-lille-admin-2026", "lille", domain.RoleAdmin, false},
 }
 
 func runUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
@@ -83,4 +91,41 @@ func runUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []s
 		}
 		return nil
 	})
+}
+
+// seedJourneys publishes the demo journeys shipped in the commons data.
+func seedJourneys(ctx context.Context, s *store.Store, ref *geo.Reference, cfg *config.Config, log *slog.Logger) (int, error) {
+	_, adm, knownPivot, err := newServices(cfg, log, s, ref)
+	if err != nil {
+		return 0, err
+	}
+	svc := orientation.New(s, directory.New(s, ref, knownPivot), adm, ref, knownPivot, time.Now)
+	entries, err := fs.ReadDir(data.FS, data.Journeys)
+	if err != nil {
+		return 0, fmt.Errorf("demo journeys: %w", err)
+	}
+	changed := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		b, err := data.FS.ReadFile(path.Join(data.Journeys, e.Name()))
+		if err != nil {
+			return 0, err
+		}
+		var f orientation.SeedFile
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return 0, fmt.Errorf("demo journey %s: %w", e.Name(), err)
+		}
+		ok, err := svc.Seed(ctx, f, "demo@aiguillage.fr")
+		if err != nil {
+			return 0, fmt.Errorf("demo journey %s: %w", e.Name(), err)
+		}
+		if ok {
+			changed++
+		}
+	}
+	return changed, nil
 }

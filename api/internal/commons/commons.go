@@ -127,6 +127,9 @@ type DemoPartner struct {
 		Name        string   `json:"name"`
 		Description string   `json:"description"`
 		Themes      []string `json:"themes"`
+		// Journey is the slug of the demo journey it starts on
+		// (data/journeys, published by the demo command).
+		Journey string `json:"journey"`
 	} `json:"entry_points"`
 	// Offices are the 2017 annuaire identifiers of the partner's own
 	// offices; the partner gets a copy of each.
@@ -144,7 +147,7 @@ func (p *DemoPartner) Organisation() *domain.Organisation {
 		Branding:  p.Branding,
 	}
 	for _, e := range p.EntryPoints {
-		o.EntryPoints = append(o.EntryPoints, domain.EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Themes: e.Themes})
+		o.EntryPoints = append(o.EntryPoints, domain.EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Themes: e.Themes, Journey: e.Journey})
 	}
 	return o
 }

@@ -371,11 +371,11 @@ func TestLoadDemo(t *testing.T) {
 			}
 		}
 	}
-	var2 := store.orgs["departement-du-var"]
-	if len(var2.Territory) != 153 || var2.Kind != domain.KindDepartement || len(var2.EntryPoints) != 3 {
-		t.Errorf("departement-du-var = %+v", var2)
+	var2 := store.orgs["var"]
+	if len(var2.Territory) != 153 || var2.Kind != domain.KindDepartement || len(var2.EntryPoints) != 4 || var2.EntryPoints[1].Journey != "logement-loyer" {
+		t.Errorf("var = %+v", var2)
 	}
-	if cg := store.cps[domain.StableID("demo:departement-du-var:cg-83137-01")]; cg == nil || cg.Name != "Conseil départemental - Var" {
+	if cg := store.cps[domain.StableID("demo:var:cg-83137-01")]; cg == nil || cg.Name != "Conseil départemental - Var" {
 		t.Errorf("the Var's conseil départemental = %+v", cg)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aiguillage/aiguillage/api/internal/domain"
@@ -34,6 +35,68 @@ type Located struct {
 	DistanceKm *float64
 	// InCommune is true when the office stands in the resident's commune.
 	InCommune bool
+	// Level is why it serves the commune: commune, epci, departement,
+	// region, national (its coverage), or nearest (the nearest office of its
+	// kind in the département). Precedence follows that order.
+	Level Level
+}
+
+// Level is the coverage level by which a contact point serves a commune.
+type Level int
+
+// Coverage levels, most specific first.
+const (
+	LevelCommune Level = iota
+	LevelEPCI
+	LevelDepartement
+	LevelRegion
+	LevelNational
+	LevelNearest
+	LevelNone
+)
+
+// Reason explains in French why a contact point was chosen for a commune.
+func (l Located) Reason(c *domain.Commune) string {
+	switch l.Level {
+	case LevelCommune:
+		return "sert la commune " + c.Code + " (" + c.Name + ")"
+	case LevelEPCI:
+		return "sert l'intercommunalité de " + c.Name + " (EPCI " + c.EPCI + ")"
+	case LevelDepartement:
+		return "sert tout le département " + c.Departement
+	case LevelRegion:
+		return "sert toute la région " + c.Region
+	case LevelNational:
+		return "service national"
+	case LevelNearest:
+		if l.InCommune {
+			return "se trouve dans la commune " + c.Code + " (" + c.Name + ")"
+		}
+		if l.DistanceKm != nil {
+			return "le plus proche de " + c.Name + " dans le département " + c.Departement + " (" + strconv.FormatFloat(*l.DistanceKm, 'f', 1, 64) + " km)"
+		}
+		return "le plus proche dans le département " + c.Departement
+	}
+	return ""
+}
+
+func coverageLevel(c *domain.ContactPoint, commune *domain.Commune) Level {
+	cov := c.Coverage
+	switch {
+	case cov.Rule == domain.CoverageNearest:
+		return LevelNearest
+	case slices.Contains(cov.Communes, commune.Code):
+		return LevelCommune
+	case commune.EPCI != "" && slices.Contains(cov.EPCIs, commune.EPCI):
+		return LevelEPCI
+	case slices.Contains(cov.Departements, commune.Departement):
+		return LevelDepartement
+	case slices.Contains(cov.Regions, commune.Region):
+		return LevelRegion
+	case cov.National:
+		return LevelNational
+	}
+	return LevelNone
 }
 
 // Organisation returns a partner's configuration by slug.
@@ -96,11 +159,14 @@ func (s *Service) SearchCommunes(q string, limit int) ([]*domain.Commune, error)
 
 // LocalQuery asks for the contact points of a kind serving a commune.
 type LocalQuery struct {
-	Pivot   string
-	Theme   string
-	Commune string // INSEE code; empty for a nationwide listing
-	Offset  int
-	Limit   int
+	// Organisations restricts the answer to these organisations' contact
+	// points (empty: every organisation).
+	Organisations []string
+	Pivot         string
+	Theme         string
+	Commune       string // INSEE code; empty for a nationwide listing
+	Offset        int
+	Limit         int
 }
 
 // LocalResult is the answer to a LocalQuery.
@@ -151,11 +217,11 @@ func (s *Service) FindContactPoints(ctx context.Context, q LocalQuery) (*LocalRe
 	if err != nil {
 		return nil, err
 	}
-	explicit, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{Pivot: q.Pivot, Theme: q.Theme, Commune: commune})
+	explicit, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, Commune: commune})
 	if err != nil {
 		return nil, err
 	}
-	nearest, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{Pivot: q.Pivot, Theme: q.Theme, NearestDepartement: commune.Departement})
+	nearest, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, NearestDepartement: commune.Departement})
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +275,7 @@ func (s *Service) resolveNearest(cps []*domain.ContactPoint, commune *domain.Com
 }
 
 func (s *Service) locate(c *domain.ContactPoint, commune *domain.Commune) Located {
-	l := Located{ContactPoint: c}
+	l := Located{ContactPoint: c, Level: coverageLevel(c, commune)}
 	a := c.Address
 	if a == nil {
 		return l
@@ -237,6 +303,9 @@ func compareLocated(a, b Located) int {
 		return 1
 	}
 	if c := cmp.Compare(a.EmergencyRank, b.EmergencyRank); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Level, b.Level); c != 0 && a.Level != LevelNearest && b.Level != LevelNearest {
 		return c
 	}
 	if a.InCommune != b.InCommune {

@@ -74,7 +74,9 @@ type EntryPoint struct {
 	Name        string
 	Description string
 	Themes      []string // preselected theme slugs
-	Branding    *Branding
+	// Journey is the slug of the journey it starts on (empty: themes only).
+	Journey  string
+	Branding *Branding
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -205,6 +207,7 @@ type Coverage struct {
 	National     bool         `json:"national,omitempty"`
 	Regions      []string     `json:"regions,omitempty"`
 	Departements []string     `json:"departements,omitempty"`
+	EPCIs        []string     `json:"epcis,omitempty"` // SIREN of EPCI
 	Communes     []string     `json:"communes,omitempty"`
 	// Inferred is true when coverage was not given by the source but deduced
 	// by the documented rule (see README, "Couverture").
@@ -249,8 +252,11 @@ type ContactPoint struct {
 	Emergency      bool
 	// EmergencyRank orders emergency numbers: lower is more urgent.
 	EmergencyRank int
-	Source        Source
-	VerifiedAt    *time.Time
+	// OverridesID names a national contact point this partner's contact
+	// point adjusts locally (its non-empty fields win) without copying it.
+	OverridesID string
+	Source      Source
+	VerifiedAt  *time.Time
 	// Version increases on every change, for optimistic concurrency.
 	Version   int
 	CreatedAt time.Time
@@ -284,7 +290,11 @@ func (c *ContactPoint) Validate() error {
 			v.Add(fieldIndex("themes", i), "identifiant de thème invalide : %q", t)
 		}
 	}
-	if len(c.Channels) == 0 {
+	override := c.OverridesID != ""
+	if override && !ValidID(c.OverridesID) {
+		v.Add("overrides", "identifiant de point de contact national invalide")
+	}
+	if len(c.Channels) == 0 && !override {
 		v.Add("channels", "au moins un moyen de contact est obligatoire")
 	}
 	for i, ch := range c.Channels {
@@ -309,7 +319,7 @@ func (c *ContactPoint) Validate() error {
 	c.Hours.validate(&v)
 	switch c.Coverage.Rule {
 	case CoverageExplicit:
-		if !c.Coverage.National && len(c.Coverage.Regions)+len(c.Coverage.Departements)+len(c.Coverage.Communes) == 0 {
+		if !override && !c.Coverage.National && len(c.Coverage.Regions)+len(c.Coverage.Departements)+len(c.Coverage.EPCIs)+len(c.Coverage.Communes) == 0 {
 			v.Add("coverage", "indiquez le territoire servi (national, régions, départements ou communes)")
 		}
 	case CoverageNearest:
@@ -329,6 +339,11 @@ func (c *ContactPoint) Validate() error {
 			v.Add(fieldIndex("coverage.departements", i), "code de département invalide : %q", code)
 		}
 	}
+	for i, code := range c.Coverage.EPCIs {
+		if !epciRE.MatchString(code) {
+			v.Add(fieldIndex("coverage.epcis", i), "numéro SIREN d'EPCI invalide : %q", code)
+		}
+	}
 	for i, code := range c.Coverage.Regions {
 		if !regionRE.MatchString(code) {
 			v.Add(fieldIndex("coverage.regions", i), "code de région invalide : %q", code)
@@ -344,6 +359,7 @@ var (
 	inseeRE  = regexp.MustCompile(`^(?:[0-9]{2}|2[AB])[0-9]{3}$`)
 	deptRE   = regexp.MustCompile(`^(?:0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-8]|98[4-9])$`)
 	regionRE = regexp.MustCompile(`^[0-9]{2}$`)
+	epciRE   = regexp.MustCompile(`^[0-9]{9}$`)
 )
 
 // ValidINSEE reports whether s has the shape of an INSEE commune code (e.g. 83137, 2A004).
@@ -387,9 +403,11 @@ func (t *Theme) Validate() error {
 // ContactPointFilter selects contact points. Zero fields do not filter.
 type ContactPointFilter struct {
 	OrganisationID string
-	Pivot          string
-	Theme          string
-	Emergency      *bool
+	// OrganisationIDs keeps contact points of any of these organisations.
+	OrganisationIDs []string
+	Pivot           string
+	Theme           string
+	Emergency       *bool
 	// Commune keeps only contact points whose explicit coverage includes the
 	// commune (national, its région, its département, the commune itself).
 	// Nearest-rule offices are resolved by the directory service, not here.

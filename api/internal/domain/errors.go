@@ -24,6 +24,9 @@ const (
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Communes lists the INSEE codes concerned, when the error is about some
+	// communes of a territory.
+	Communes []string `json:"communes,omitempty"`
 }
 
 // Error is the application error: a code, a French message meant for the

@@ -25,6 +25,10 @@ type ContactPointRequest struct {
 	Address     *Address      `json:"address,omitempty"`
 	Hours       *OpeningHours `json:"opening_hours,omitempty"`
 	Coverage    *Coverage     `json:"coverage,omitempty"`
+	// Overrides is the id of a national contact point this one adjusts
+	// locally: its non-empty fields (description, channels, opening hours)
+	// win for this partner's residents, without copying the rest.
+	Overrides *string `json:"overrides,omitempty" format:"uuid"`
 
 	ID         json.RawMessage `json:"id,omitempty" swaggerignore:"true"`
 	Version    json.RawMessage `json:"version,omitempty" swaggerignore:"true"`
@@ -36,10 +40,11 @@ type ContactPointRequest struct {
 	UpdatedAt  json.RawMessage `json:"updated_at,omitempty" swaggerignore:"true"`
 	Distance   json.RawMessage `json:"distance_km,omitempty" swaggerignore:"true"`
 	InCommune  json.RawMessage `json:"in_commune,omitempty" swaggerignore:"true"`
+	Reason     json.RawMessage `json:"reason,omitempty" swaggerignore:"true"`
 } // @name ContactPointRequest
 
 func (r *ContactPointRequest) input() admin.ContactPointInput {
-	in := admin.ContactPointInput{Name: r.Name, Description: r.Description, Pivot: r.Pivot, Themes: r.Themes}
+	in := admin.ContactPointInput{Name: r.Name, Description: r.Description, Pivot: r.Pivot, Themes: r.Themes, Overrides: r.Overrides}
 	if r.Granularity != nil {
 		g := domain.Granularity(*r.Granularity)
 		in.Granularity = &g
@@ -81,6 +86,8 @@ func slotsDomain(in []OpeningSlot) []domain.OpeningSlot {
 // AdminContactPoint is a contact point as the back office sees it.
 type AdminContactPoint struct {
 	ContactPoint
+	// Overrides is the national contact point this one adjusts, if any.
+	Overrides string `json:"overrides,omitempty"`
 	// Version changes on every edit; send it back in If-Match.
 	Version   int    `json:"version"`
 	CreatedAt string `json:"created_at"`
@@ -94,7 +101,7 @@ type AdminContactPointList struct {
 } // @name AdminContactPointList
 
 func adminContactPointDTO(c *domain.ContactPoint) AdminContactPoint {
-	return AdminContactPoint{ContactPoint: contactPointDTO(c), Version: c.Version,
+	return AdminContactPoint{ContactPoint: contactPointDTO(c), Overrides: c.OverridesID, Version: c.Version,
 		CreatedAt: c.CreatedAt.Format("2006-01-02T15:04:05Z"), UpdatedAt: c.UpdatedAt.Format("2006-01-02T15:04:05Z")}
 }
 

@@ -13,7 +13,7 @@ import (
 type Member struct {
 	UserID       string `json:"user_id" format:"uuid"`
 	Email        string `json:"email"`
-	Organisation string `json:"organisation" example:"departement-du-var"`
+	Organisation string `json:"organisation" example:"var"`
 	Role         string `json:"role" enums:"admin,editor,viewer"`
 	Since        string `json:"since"`
 } // @name Member

@@ -25,6 +25,7 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/httpapi"
+	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
 )
@@ -89,8 +90,9 @@ func newAdminEnv(t *testing.T, s *store.Store) *adminEnv {
 	knownPivot := func(p string) bool { return known[p] }
 	adm := admin.New(s, ref, knownPivot, clk.Now)
 	reg := prometheus.NewRegistry()
-	srv, err := httpapi.New(httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: directory.New(s, ref, knownPivot), Communes: ref,
-		Accounts: acc, Admin: adm, AdminOrigins: []string{"https://admin.exemple.fr"}, Now: clk.Now,
+	dir := directory.New(s, ref, knownPivot)
+	srv, err := httpapi.New(httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: dir, Communes: ref,
+		Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, clk.Now), AdminOrigins: []string{"https://admin.exemple.fr"}, Now: clk.Now,
 		Readiness: readiness{s, false}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test", Generation: s.Generation})
 	if err != nil {
 		t.Fatal(err)

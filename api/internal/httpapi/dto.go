@@ -99,6 +99,8 @@ type ContactPoint struct {
 	DistanceKm *float64 `json:"distance_km,omitempty"`
 	// InCommune is true when the office stands in the requested commune.
 	InCommune *bool `json:"in_commune,omitempty"`
+	// Reason says why it serves the requested commune, e.g. « sert tout le département 83 ».
+	Reason string `json:"reason,omitempty"`
 } // @name ContactPoint
 
 func date(t *time.Time) string {
@@ -147,9 +149,12 @@ func contactPointDTO(c *domain.ContactPoint) ContactPoint {
 	return out
 }
 
-func locatedDTO(l directory.Located) ContactPoint {
+func locatedDTO(l directory.Located, commune *domain.Commune) ContactPoint {
 	out := contactPointDTO(l.ContactPoint)
 	out.DistanceKm = l.DistanceKm
+	if commune != nil {
+		out.Reason = l.Reason(commune)
+	}
 	if l.Address != nil {
 		in := l.InCommune
 		out.InCommune = &in
@@ -220,16 +225,18 @@ type Branding struct {
 
 // EntryPoint is a named start of the widget.
 type EntryPoint struct {
-	Slug        string    `json:"slug" example:"social"`
-	Name        string    `json:"name" example:"Action sociale"`
-	Description string    `json:"description,omitempty"`
-	Themes      []string  `json:"themes"`
-	Branding    *Branding `json:"branding,omitempty"`
+	Slug        string   `json:"slug" example:"social"`
+	Name        string   `json:"name" example:"Action sociale"`
+	Description string   `json:"description,omitempty"`
+	Themes      []string `json:"themes"`
+	// Journey is the journey it starts on, served at /api/v1/public/organisations/{slug}/journeys/{entry}.
+	Journey  string    `json:"journey,omitempty"`
+	Branding *Branding `json:"branding,omitempty"`
 } // @name EntryPoint
 
 // PublicOrganisation is a partner's public configuration.
 type PublicOrganisation struct {
-	Slug        string       `json:"slug" example:"departement-du-var"`
+	Slug        string       `json:"slug" example:"var"`
 	Name        string       `json:"name" example:"Département du Var"`
 	Kind        string       `json:"kind" enums:"commons,region,departement,epci,commune,public_body"`
 	Branding    Branding     `json:"branding"`
@@ -246,7 +253,7 @@ func publicOrganisationDTO(o *domain.Organisation) PublicOrganisation {
 	out := PublicOrganisation{Slug: o.Slug, Name: o.Name, Kind: string(o.Kind), Branding: brandingDTO(o.Branding),
 		EntryPoints: make([]EntryPoint, len(o.EntryPoints)), Territory: orEmpty(o.Territory)}
 	for i, e := range o.EntryPoints {
-		out.EntryPoints[i] = EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Themes: orEmpty(e.Themes)}
+		out.EntryPoints[i] = EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Themes: orEmpty(e.Themes), Journey: e.Journey}
 		if e.Branding != nil {
 			b := brandingDTO(*e.Branding)
 			out.EntryPoints[i].Branding = &b

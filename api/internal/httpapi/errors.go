@@ -31,6 +31,8 @@ type Problem struct {
 type ProblemField struct {
 	Field  string `json:"field" example:"commune"`
 	Detail string `json:"detail" example:"aucune commune ne porte le code INSEE 99999"`
+	// Communes lists the INSEE codes concerned, when any.
+	Communes []string `json:"communes,omitempty"`
 } // @name ProblemField
 
 type problemKind struct {
@@ -98,7 +100,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				p.Detail = de.Message
 			}
 			for _, f := range de.Fields {
-				p.Errors = append(p.Errors, ProblemField{Field: f.Field, Detail: f.Message})
+				p.Errors = append(p.Errors, ProblemField{Field: f.Field, Detail: f.Message, Communes: f.Communes})
 			}
 		case errors.As(err, &he) && (he.Code < 500 || he.Code == http.StatusServiceUnavailable):
 			k, ok := statusKinds[he.Code]

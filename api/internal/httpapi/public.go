@@ -73,7 +73,7 @@ func (h *publicHandlers) searchCommunes(c echo.Context) error {
 //	@Description	Name, branding, entry points and territory of a partner, as the widget needs them.
 //	@Tags			public
 //	@Produce		json
-//	@Param			slug	path		string	true	"Partner identifier"	example(departement-du-var)
+//	@Param			slug	path		string	true	"Partner identifier"	example(var)
 //	@Success		200		{object}	PublicOrganisation
 //	@Failure		404		{object}	Problem
 //	@Router			/api/v1/public/organisations/{slug} [get]
@@ -132,7 +132,7 @@ func (h *publicHandlers) listContactPoints(c echo.Context) error {
 	}
 	out := ContactPointList{Total: res.Total, ContactPoints: make([]ContactPoint, len(res.ContactPoints))}
 	for i, l := range res.ContactPoints {
-		out.ContactPoints[i] = locatedDTO(l)
+		out.ContactPoints[i] = locatedDTO(l, res.Commune)
 	}
 	if res.Commune != nil {
 		co := communeDTO(res.Commune, h.communes)

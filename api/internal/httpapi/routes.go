@@ -12,6 +12,8 @@
 //	@tag.description			Référents' sessions: login, refresh, logout, invitations.
 //	@tag.name					admin
 //	@tag.description			Back office, scoped to the organisations of the authenticated référent.
+//	@tag.name					journeys
+//	@tag.description			Orientation journeys: drafts, validation, publication, history, entry points.
 //	@tag.name					operations
 //	@tag.description			Health and readiness probes.
 //	@securityDefinitions.apikey	BearerAuth
@@ -46,6 +48,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(public+"/contact-points/:id", s.public.getContactPoint, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/emergency", s.public.emergency, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, s.cache.cacheable(time.Hour))
+	e.GET(public+"/organisations/:slug/journeys/:entry", s.journeys.publicJourney, s.cache.cacheable(5*time.Minute))
+	e.GET(public+"/outcomes/:id", s.journeys.outcome, s.cache.cacheable(5*time.Minute))
 
 	// Référents' sessions. CORS restricted to the admin origins (adminCORS).
 	e.POST("/api/v1/auth/login", s.auth.login)
@@ -79,4 +83,21 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.DELETE(org+"/members/:user", s.admin.removeMember)
 	adm.POST(org+"/invitations", s.admin.invite)
 	adm.GET(org+"/audit", s.admin.auditLog)
+	adm.GET(org+"/journeys", s.journeys.list)
+	adm.POST(org+"/journeys", s.journeys.create)
+	jy := org + "/journeys/:journey"
+	adm.GET(jy, s.journeys.get)
+	adm.PUT(jy, s.journeys.save)
+	adm.DELETE(jy, s.journeys.delete)
+	adm.GET(jy+"/export", s.journeys.export)
+	adm.PUT(jy+"/steps/:step", s.journeys.putStep)
+	adm.DELETE(jy+"/steps/:step", s.journeys.deleteStep)
+	adm.POST(jy+"/validate", s.journeys.validate)
+	adm.POST(jy+"/publish", s.journeys.publish)
+	adm.GET(jy+"/versions", s.journeys.versions)
+	adm.POST(jy+"/rollback", s.journeys.rollback)
+	adm.GET(jy+"/diff", s.journeys.diff)
+	adm.GET(jy+"/preview", s.journeys.preview)
+	adm.PUT(org+"/entry-points/:entry", s.journeys.putEntryPoint)
+	adm.DELETE(org+"/entry-points/:entry", s.journeys.deleteEntryPoint)
 }

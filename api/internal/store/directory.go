@@ -41,6 +41,7 @@ type entryPointRow struct {
 	Name           string
 	Description    string
 	Themes         string
+	Journey        string
 	Branding       *string
 }
 
@@ -75,6 +76,7 @@ type contactPointRow struct {
 	Coverage        string
 	Emergency       bool
 	EmergencyRank   int
+	OverridesID     string
 	CommuneCode     string
 	Latitude        *float64
 	Longitude       *float64
@@ -104,6 +106,7 @@ const (
 	levelNational    = "national"
 	levelRegion      = "region"
 	levelDepartement = "departement"
+	levelEPCI        = "epci"
 	levelCommune     = "commune"
 	levelNearest     = "nearest"
 )
@@ -187,7 +190,7 @@ func organisationFromRow(row organisationRow, eps []entryPointRow) (*domain.Orga
 		return nil, fmt.Errorf("organisation %s: %w", row.Slug, err)
 	}
 	for _, e := range eps {
-		ep := domain.EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description}
+		ep := domain.EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Journey: e.Journey}
 		if err := unmarshal("themes", e.Themes, &ep.Themes); err != nil {
 			return nil, fmt.Errorf("entry point %s: %w", e.Slug, err)
 		}
@@ -259,7 +262,7 @@ func (s *Store) UpsertOrganisation(ctx context.Context, o *domain.Organisation) 
 func entryPointRows(orgID string, eps []domain.EntryPoint) []entryPointRow {
 	rows := make([]entryPointRow, 0, len(eps))
 	for i, e := range eps {
-		r := entryPointRow{OrganisationID: orgID, Slug: e.Slug, Position: i, Name: e.Name, Description: e.Description, Themes: jsonList(e.Themes)}
+		r := entryPointRow{OrganisationID: orgID, Slug: e.Slug, Position: i, Name: e.Name, Description: e.Description, Themes: jsonList(e.Themes), Journey: e.Journey}
 		if e.Branding != nil {
 			b := mustJSON(e.Branding)
 			r.Branding = &b
@@ -275,7 +278,7 @@ func sameOrganisation(a, b organisationRow, aEPs []entryPointRow, bEPs []domain.
 	}
 	return slices.EqualFunc(aEPs, entryPointRows(a.ID, bEPs), func(x, y entryPointRow) bool {
 		return x.Slug == y.Slug && x.Position == y.Position && x.Name == y.Name && x.Description == y.Description &&
-			x.Themes == y.Themes && ((x.Branding == nil && y.Branding == nil) || (x.Branding != nil && y.Branding != nil && *x.Branding == *y.Branding))
+			x.Themes == y.Themes && x.Journey == y.Journey && ((x.Branding == nil && y.Branding == nil) || (x.Branding != nil && y.Branding != nil && *x.Branding == *y.Branding))
 	})
 }
 
@@ -295,7 +298,7 @@ func contactPointToRow(c *domain.ContactPoint) contactPointRow {
 		ID: c.ID, OrganisationID: c.OrganisationID, Name: c.Name, Description: c.Description,
 		Granularity: string(c.Granularity), Pivot: c.Pivot, Themes: jsonList(c.Themes),
 		Channels: mustJSON(nonNil(c.Channels)), Hours: mustJSON(c.Hours), Coverage: mustJSON(c.Coverage),
-		Emergency: c.Emergency, EmergencyRank: c.EmergencyRank,
+		Emergency: c.Emergency, EmergencyRank: c.EmergencyRank, OverridesID: c.OverridesID,
 		SourceKind: string(c.Source.Kind), SourceID: c.Source.ID, SourceDataset: c.Source.Dataset,
 		SourceUpdatedAt: utcPtr(c.Source.UpdatedAt), VerifiedAt: utcPtr(c.VerifiedAt),
 		ContentHash: contentHash(c), Version: c.Version,
@@ -328,7 +331,7 @@ func contactPointFromRow(row *contactPointRow) (*domain.ContactPoint, error) {
 	c := &domain.ContactPoint{
 		ID: row.ID, OrganisationID: row.OrganisationID, Name: row.Name, Description: row.Description,
 		Granularity: domain.Granularity(row.Granularity), Pivot: row.Pivot,
-		Emergency: row.Emergency, EmergencyRank: row.EmergencyRank,
+		Emergency: row.Emergency, EmergencyRank: row.EmergencyRank, OverridesID: row.OverridesID,
 		Source: domain.Source{Kind: domain.SourceKind(row.SourceKind), ID: row.SourceID, Dataset: row.SourceDataset,
 			UpdatedAt: utcPtr(row.SourceUpdatedAt)},
 		VerifiedAt: utcPtr(row.VerifiedAt), Version: row.Version, CreatedAt: row.CreatedAt.UTC(), UpdatedAt: row.UpdatedAt.UTC(),
@@ -367,6 +370,7 @@ func coverageRows(c *domain.ContactPoint) []coverageRow {
 		}
 		add(levelRegion, c.Coverage.Regions...)
 		add(levelDepartement, c.Coverage.Departements...)
+		add(levelEPCI, c.Coverage.EPCIs...)
 		add(levelCommune, c.Coverage.Communes...)
 	}
 	// Primary keys forbid duplicates: drop repeated codes.
@@ -406,6 +410,9 @@ func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilt
 	if f.OrganisationID != "" {
 		q = q.Where("organisation_id = ?", f.OrganisationID)
 	}
+	if len(f.OrganisationIDs) > 0 {
+		q = q.Where("organisation_id IN ?", f.OrganisationIDs)
+	}
 	if f.Pivot != "" {
 		q = q.Where("pivot = ?", f.Pivot)
 	}
@@ -418,8 +425,8 @@ func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilt
 	}
 	if c := f.Commune; c != nil {
 		sub := s.r.Model(&coverageRow{}).Select("contact_point_id").Where(
-			"level = ? OR (level = ? AND code = ?) OR (level = ? AND code = ?) OR (level = ? AND code = ?)",
-			levelNational, levelRegion, c.Region, levelDepartement, c.Departement, levelCommune, c.Code)
+			"level = ? OR (level = ? AND code = ?) OR (level = ? AND code = ?) OR (level = ? AND code = ?) OR (level = ? AND code = ?)",
+			levelNational, levelRegion, c.Region, levelDepartement, c.Departement, levelEPCI, c.EPCI, levelCommune, c.Code)
 		q = q.Where("id IN (?)", sub)
 	}
 	if f.Query != "" {

@@ -12,7 +12,7 @@ import "embed"
 
 // FS holds every data file of this folder (no Go source).
 //
-//go:embed *.csv *.tsv *.json *.gz SOURCES.md
+//go:embed *.csv *.tsv *.json *.gz SOURCES.md journeys/*.json
 var FS embed.FS
 
 // File names inside FS.
@@ -24,4 +24,6 @@ const (
 	Annuaire2017   = "annuaire_etablissements-publics-v1_2017-12_83-59-62.tar.gz"
 	Prefectures    = "prefectures_sous-prefectures_2022-10-28.tsv"
 	FranceServices = "france-services_2024-08-01.csv.gz"
+	// Journeys holds the demo journeys, one JSON file each.
+	Journeys = "journeys"
 )

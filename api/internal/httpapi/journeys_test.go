@@ -1,0 +1,183 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/httpapi"
+	"github.com/aiguillage/aiguillage/api/internal/store"
+	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
+)
+
+const testJourney = `{
+  "slug": "aides",
+  "title": "Aides sociales",
+  "first_step": "besoin",
+  "steps": [
+    {"id": "besoin", "kind": "question", "text": "De quoi avez-vous besoin ?", "options": [
+      {"label": "Un accompagnement social", "next": "ou"},
+      {"label": "Je suis en danger", "next": "danger"}]},
+    {"id": "ou", "kind": "location", "text": "Dans quelle commune habitez-vous ?", "next": "mds"},
+    {"id": "mds", "kind": "outcome", "text": "Votre maison des solidarités", "outcome": {"explanation": "Un travailleur social vous reçoit.", "pivots": ["mds"]}},
+    {"id": "danger", "kind": "outcome", "text": "Appelez les secours", "outcome": {"explanation": "Appelez le 17.", "emergency": true}}
+  ]
+}`
+
+func TestJourneyLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newAdminEnv(t, s)
+		tok := e.login(t, "a-admin").AccessToken
+		base := "/api/v1/admin/organisations/partenaire-a"
+
+		// Import, then the entry point "social" starts on it.
+		rec := e.do(t, http.MethodPost, base+"/journeys", tok, testJourney)
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("create: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodPut, base+"/entry-points/social", tok, `{"name":"Social","journey":"aides"}`); rec.Code != http.StatusOK {
+			t.Fatalf("entry point: %d %s", rec.Code, rec.Body)
+		}
+		public := "/api/v1/public/organisations/partenaire-a/journeys/social"
+		if rec := e.do(t, http.MethodGet, public, "", ""); rec.Code != http.StatusNotFound {
+			t.Fatalf("unpublished journey served: %d", rec.Code)
+		}
+		// A dead end cannot be published; the error names the step.
+		deadEnd := strings.Replace(testJourney, `"next": "mds"}`, `"next": "nulle-part"}`, 1)
+		if rec := e.do(t, http.MethodPut, base+"/journeys/aides", tok, deadEnd, "If-Match", `"1"`); rec.Code != http.StatusOK {
+			t.Fatalf("save draft: %d %s", rec.Code, rec.Body)
+		}
+		rec = e.do(t, http.MethodPost, base+"/journeys/aides/publish", tok, "")
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"field":"steps[ou]`) {
+			t.Fatalf("publish dead end: %d %s", rec.Code, rec.Body)
+		}
+		// Back to the good draft; the territory now holds a commune no MDS serves.
+		if rec := e.do(t, http.MethodPut, base+"/journeys/aides", tok, testJourney, "If-Match", `"2"`); rec.Code != http.StatusOK {
+			t.Fatalf("save draft: %d %s", rec.Code, rec.Body)
+		}
+		ctx := context.Background()
+		org, _ := s.FindOrganisationBySlug(ctx, "partenaire-a")
+		org.Territory = []string{"83137", "62041"}
+		if err := s.UpsertOrganisation(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		rec = e.do(t, http.MethodPost, base+"/journeys/aides/publish", tok, "")
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"communes":["62041"]`) || !strings.Contains(rec.Body.String(), `steps[mds]`) {
+			t.Fatalf("publish unresolvable: %d %s", rec.Code, rec.Body)
+		}
+		org, _ = s.FindOrganisationBySlug(ctx, "partenaire-a")
+		org.Territory = []string{"83137"}
+		if err := s.UpsertOrganisation(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+
+		// Version 1.
+		if rec := e.do(t, http.MethodPost, base+"/journeys/aides/publish", tok, `{"note":"première"}`); rec.Code != http.StatusCreated {
+			t.Fatalf("publish: %d %s", rec.Code, rec.Body)
+		}
+		get := func() (httpapi.PublicJourney, string) {
+			rec := e.do(t, http.MethodGet, public, "", "")
+			if rec.Code != http.StatusOK {
+				t.Fatalf("public journey: %d %s", rec.Code, rec.Body)
+			}
+			var pj httpapi.PublicJourney
+			mustJSON(t, rec.Body.Bytes(), &pj)
+			return pj, rec.Header().Get("ETag")
+		}
+		v1, etag1 := get()
+		if v1.Version != 1 || v1.Journey.Title != "Aides sociales" || v1.Outcomes["mds"] == "" {
+			t.Fatalf("v1: %+v", v1)
+		}
+		if rec := e.do(t, http.MethodGet, public, "", "", "If-None-Match", etag1); rec.Code != http.StatusNotModified {
+			t.Fatalf("conditional GET = %d", rec.Code)
+		}
+		// The outcome resolves for Toulon with the reason.
+		rec = e.do(t, http.MethodGet, "/api/v1/public/outcomes/"+v1.Outcomes["mds"]+"?commune=83137", "", "")
+		var out httpapi.OutcomeResponse
+		mustJSON(t, rec.Body.Bytes(), &out)
+		if rec.Code != http.StatusOK || len(out.Contacts) == 0 || out.Contacts[0].Channels[0].Kind != "phone" || !strings.Contains(out.Contacts[0].Reason, "83137") {
+			t.Fatalf("outcome: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodGet, "/api/v1/public/outcomes/"+v1.Outcomes["mds"], "", ""); rec.Code != http.StatusBadRequest {
+			t.Fatalf("dynamic outcome without commune = %d", rec.Code)
+		}
+
+		// Version 2 changes the title; the draft diff shows it before publishing.
+		v2doc := strings.Replace(testJourney, "Aides sociales", "Aides et solidarités", 1)
+		if rec := e.do(t, http.MethodPut, base+"/journeys/aides", tok, v2doc, "If-Match", `"3"`); rec.Code != http.StatusOK {
+			t.Fatalf("save v2 draft: %d %s", rec.Code, rec.Body)
+		}
+		rec = e.do(t, http.MethodGet, base+"/journeys/aides/diff", tok, "")
+		if !strings.Contains(rec.Body.String(), `"field":"title"`) || !strings.Contains(rec.Body.String(), "Aides et solidarités") {
+			t.Fatalf("diff: %s", rec.Body)
+		}
+		if v, _ := get(); v.Journey.Title != "Aides sociales" {
+			t.Fatal("the draft leaked to the public before publication")
+		}
+		if rec := e.do(t, http.MethodPost, base+"/journeys/aides/publish", tok, ""); rec.Code != http.StatusCreated {
+			t.Fatalf("publish v2: %d %s", rec.Code, rec.Body)
+		}
+		v2, etag2 := get()
+		if v2.Version != 2 || v2.Journey.Title != "Aides et solidarités" || etag2 == etag1 {
+			t.Fatalf("v2: %+v %s", v2, etag2)
+		}
+		// Rollback to 1 publishes version 3 with version 1's content and ETag body.
+		if rec := e.do(t, http.MethodPost, base+"/journeys/aides/rollback", tok, `{"version":1}`); rec.Code != http.StatusCreated {
+			t.Fatalf("rollback: %d %s", rec.Code, rec.Body)
+		}
+		v3, _ := get()
+		if v3.Version != 3 || v3.Journey.Title != "Aides sociales" {
+			t.Fatalf("after rollback: %+v", v3)
+		}
+		rec = e.do(t, http.MethodGet, base+"/journeys/aides/versions", tok, "")
+		var vl httpapi.VersionList
+		mustJSON(t, rec.Body.Bytes(), &vl)
+		if vl.PublishedVersion != 3 || len(vl.Versions) != 3 || vl.Versions[0].Author != "a-admin@exemple.fr" || !strings.Contains(vl.Versions[0].Note, "1") {
+			t.Fatalf("history: %+v", vl)
+		}
+		if rec := e.do(t, http.MethodPost, base+"/journeys/aides/rollback", tok, `{"version":9}`); rec.Code != http.StatusBadRequest {
+			t.Fatalf("rollback to unknown version = %d", rec.Code)
+		}
+		// Publish again: v4 is the draft (v2's content).
+		if rec := e.do(t, http.MethodPost, base+"/journeys/aides/publish", tok, ""); rec.Code != http.StatusCreated {
+			t.Fatalf("publish again: %d", rec.Code)
+		}
+		v4, etag4 := get()
+		if v4.Version != 4 || v4.Journey.Title != "Aides et solidarités" || etag4 == etag2 {
+			t.Fatalf("v4: %+v (etag %s vs %s)", v4, etag4, etag2)
+		}
+
+		// Export, then another organisation imports it; B cannot read A's.
+		rec = e.do(t, http.MethodGet, base+"/journeys/aides/export", tok, "")
+		var exported map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &exported); err != nil || exported["slug"] != "aides" {
+			t.Fatalf("export: %s", rec.Body)
+		}
+		btok := e.login(t, "b-admin").AccessToken
+		if rec := e.do(t, http.MethodGet, base+"/journeys/aides", btok, ""); rec.Code != http.StatusNotFound {
+			t.Fatalf("B reads A's journey: %d", rec.Code)
+		}
+		if rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations/partenaire-b/journeys", btok, rec.Body.String()); rec.Code != http.StatusCreated {
+			t.Fatalf("import into B: %d %s", rec.Code, rec.Body)
+		}
+		// Bad documents are field errors and change nothing.
+		for _, bad := range []string{`{"slug":"x","unknown":1}`, `not json`, `{"slug":"Bad Slug","title":"x","first_step":"a","steps":[]}`} {
+			if rec := e.do(t, http.MethodPost, base+"/journeys", tok, bad); rec.Code != http.StatusBadRequest {
+				t.Errorf("import %q = %d", bad, rec.Code)
+			}
+		}
+		// Steps edited one by one.
+		rec = e.do(t, http.MethodPut, base+"/journeys/aides/steps/danger", tok,
+			`{"id":"danger","kind":"outcome","text":"Appelez les secours","outcome":{"explanation":"Appelez le 17 ou le 112.","emergency":true}}`, "If-Match", `"4"`)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "112") {
+			t.Fatalf("put step: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodPut, base+"/journeys/aides/steps/danger", tok, `{"id":"danger","kind":"outcome"}`, "If-Match", `"4"`); rec.Code != http.StatusConflict {
+			t.Fatalf("stale step edit = %d", rec.Code)
+		}
+		_ = domain.RoleAdmin
+	})
+}
