@@ -181,3 +181,118 @@ func TestJourneyLifecycle(t *testing.T) {
 		_ = domain.RoleAdmin
 	})
 }
+
+// Journey endpoints keep tenants apart like the others: A's référents get 404
+// on B's journeys and change nothing.
+func TestJourneyTenantIsolation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newAdminEnv(t, s)
+		btok := e.login(t, "b-admin").AccessToken
+		B := "/api/v1/admin/organisations/partenaire-b"
+		if rec := e.do(t, http.MethodPost, B+"/journeys", btok, testJourney); rec.Code != http.StatusCreated {
+			t.Fatalf("create in B: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodPost, B+"/journeys/aides/publish", btok, ""); rec.Code != http.StatusCreated {
+			t.Fatalf("publish in B: %d %s", rec.Code, rec.Body)
+		}
+		snapshot := func() string {
+			rec := e.do(t, http.MethodGet, B+"/journeys/aides/versions", btok, "")
+			d := e.do(t, http.MethodGet, B+"/journeys/aides", btok, "")
+			o := e.do(t, http.MethodGet, B, btok, "")
+			return rec.Body.String() + d.Body.String() + o.Body.String()
+		}
+		before := snapshot()
+		step := `{"id":"danger","kind":"outcome","text":"x","outcome":{"explanation":"x","emergency":true}}`
+		calls := []struct{ method, path, body string }{
+			{http.MethodGet, "/journeys", ""},
+			{http.MethodPost, "/journeys", strings.Replace(testJourney, `"aides"`, `"intrus"`, 1)},
+			{http.MethodGet, "/journeys/aides", ""},
+			{http.MethodPut, "/journeys/aides", testJourney},
+			{http.MethodDelete, "/journeys/aides", ""},
+			{http.MethodGet, "/journeys/aides/export", ""},
+			{http.MethodPut, "/journeys/aides/steps/danger", step},
+			{http.MethodDelete, "/journeys/aides/steps/danger", ""},
+			{http.MethodPost, "/journeys/aides/validate", ""},
+			{http.MethodPost, "/journeys/aides/publish", ""},
+			{http.MethodGet, "/journeys/aides/versions", ""},
+			{http.MethodPost, "/journeys/aides/rollback", `{"version":1}`},
+			{http.MethodGet, "/journeys/aides/diff", ""},
+			{http.MethodGet, "/journeys/aides/preview", ""},
+			{http.MethodPut, "/entry-points/social", `{"name":"x","journey":"aides"}`},
+			{http.MethodDelete, "/entry-points/social", ""},
+		}
+		for _, caller := range []string{"a-admin", "a-editor", "a-viewer"} {
+			tok := e.login(t, caller).AccessToken
+			for _, c := range calls {
+				rec := e.do(t, c.method, B+c.path, tok, c.body, "If-Match", `"1"`)
+				if rec.Code != http.StatusNotFound {
+					t.Errorf("%s %s as %s = %d, want 404", c.method, c.path, caller, rec.Code)
+				}
+			}
+		}
+		for _, c := range calls {
+			if rec := e.do(t, c.method, B+c.path, "", c.body); rec.Code != http.StatusUnauthorized {
+				t.Errorf("%s %s without token = %d, want 401", c.method, c.path, rec.Code)
+			}
+		}
+		if after := snapshot(); after != before {
+			t.Fatalf("B's journey changed under attack")
+		}
+	})
+}
+
+// A partner adjusts a national contact point locally (its own hours) without
+// copying it; its residents see the adjusted version, others the national one.
+func TestLocalOverride(t *testing.T) {
+	s := storetest.New(t, store.SQLite)
+	e := newAdminEnv(t, s)
+	ctx := context.Background()
+	commons := &domain.Organisation{Slug: domain.CommonsSlug, Name: "Communs nationaux", Kind: domain.KindCommons}
+	if err := s.UpsertOrganisation(ctx, commons); err != nil {
+		t.Fatal(err)
+	}
+	national := &domain.ContactPoint{ID: domain.StableID("helpline:3230"), OrganisationID: commons.ID, Name: "Caf (3230)",
+		Channels: []domain.Channel{{Kind: domain.ChannelPhone, Value: "3230"}}, Source: domain.Source{Kind: domain.SourceHelplines, ID: "3230"},
+		Coverage: domain.Coverage{Rule: domain.CoverageExplicit, National: true}}
+	if _, err := s.UpsertContactPoints(ctx, []*domain.ContactPoint{national}); err != nil {
+		t.Fatal(err)
+	}
+	tok := e.login(t, "a-admin").AccessToken
+	base := "/api/v1/admin/organisations/partenaire-a"
+	rec := e.do(t, http.MethodPost, base+"/contact-points", tok, `{"name":"Caf — accueil local","overrides":"`+national.ID+`",
+		"opening_hours":{"weekly":[{"day":3,"opens":"09:00","closes":"12:00"}],"note":"Permanence le mercredi à la mairie"}}`)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("override: %d %s", rec.Code, rec.Body)
+	}
+	if rec := e.do(t, http.MethodPost, base+"/contact-points", tok, `{"name":"x","overrides":"`+domain.NewID()+`"}`); rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), `"field":"overrides"`) {
+		t.Fatalf("override of unknown contact point: %d %s", rec.Code, rec.Body)
+	}
+	doc := `{"slug":"caf","title":"Caf","first_step":"fin","steps":[{"id":"fin","kind":"outcome","text":"Appelez la Caf",
+		"outcome":{"explanation":"La Caf répond à vos questions.","contact_points":["` + national.ID + `"]}}]}`
+	for _, org := range []string{"partenaire-a", "partenaire-b"} {
+		adm := map[string]string{"partenaire-a": "a-admin", "partenaire-b": "b-admin"}[org]
+		tk := e.login(t, adm).AccessToken
+		b := "/api/v1/admin/organisations/" + org
+		if rec := e.do(t, http.MethodPost, b+"/journeys", tk, doc); rec.Code != http.StatusCreated {
+			t.Fatalf("create: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodPost, b+"/journeys/caf/publish", tk, ""); rec.Code != http.StatusCreated {
+			t.Fatalf("publish: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodPut, b+"/entry-points/caf", tk, `{"name":"Caf","journey":"caf"}`); rec.Code != http.StatusOK {
+			t.Fatalf("entry point: %d %s", rec.Code, rec.Body)
+		}
+		var pj httpapi.PublicJourney
+		mustJSON(t, e.do(t, http.MethodGet, "/api/v1/public/organisations/"+org+"/journeys/caf", "", "").Body.Bytes(), &pj)
+		var out httpapi.OutcomeResponse
+		mustJSON(t, e.do(t, http.MethodGet, "/api/v1/public/outcomes/"+pj.Outcomes["fin"], "", "").Body.Bytes(), &out)
+		if len(out.Contacts) != 1 || out.Contacts[0].Name != "Caf (3230)" {
+			t.Fatalf("%s: %+v", org, out.Contacts)
+		}
+		local := strings.Contains(out.Contacts[0].Hours.Note, "mercredi")
+		if local != (org == "partenaire-a") {
+			t.Errorf("%s sees local hours = %v", org, local)
+		}
+	}
+}
