@@ -178,13 +178,24 @@ func (s *Service) draft(ctx context.Context, orgID, slug string) (*Draft, error)
 	return &Draft{Record: rec, Journey: j}, nil
 }
 
+// authorizedDraft checks the actor's role in the organisation and returns
+// the journey's draft there.
+func (s *Service) authorizedDraft(ctx context.Context, a admin.Actor, orgSlug, slug string, need domain.Role) (*domain.Organisation, *Draft, error) {
+	org, err := s.admin.Authorize(ctx, a, orgSlug, need)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.draft(ctx, org.ID, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	return org, d, nil
+}
+
 // GetJourney returns a journey's draft (viewers).
 func (s *Service) GetJourney(ctx context.Context, a admin.Actor, orgSlug, slug string) (*Draft, error) {
-	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleViewer)
-	if err != nil {
-		return nil, err
-	}
-	return s.draft(ctx, org.ID, slug)
+	_, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleViewer)
+	return d, err
 }
 
 // shape checks what a draft must satisfy to be saved at all (publishing
@@ -238,11 +249,7 @@ func audit(a admin.Actor, orgID, action, slug string, changes []journeys.Change)
 
 // SaveDraft replaces a journey's draft, made on draft version expectedVersion.
 func (s *Service) SaveDraft(ctx context.Context, a admin.Actor, orgSlug, slug string, expectedVersion int, doc []byte) (*Draft, error) {
-	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleEditor)
-	if err != nil {
-		return nil, err
-	}
-	old, err := s.draft(ctx, org.ID, slug)
+	org, old, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleEditor)
 	if err != nil {
 		return nil, err
 	}
@@ -286,11 +293,7 @@ func (s *Service) DeleteStep(ctx context.Context, a admin.Actor, orgSlug, slug s
 }
 
 func (s *Service) editSteps(ctx context.Context, a admin.Actor, orgSlug, slug string, expectedVersion int, edit func(*journeys.Journey) error) (*Draft, error) {
-	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleEditor)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.draft(ctx, org.ID, slug)
+	_, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleEditor)
 	if err != nil {
 		return nil, err
 	}
@@ -344,11 +347,7 @@ func (s *Service) validate(ctx context.Context, org *domain.Organisation, j *jou
 
 // ValidateDraft returns the problems that would stop the draft's publication.
 func (s *Service) ValidateDraft(ctx context.Context, a admin.Actor, orgSlug, slug string) ([]journeys.Problem, error) {
-	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleViewer)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.draft(ctx, org.ID, slug)
+	org, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleViewer)
 	if err != nil {
 		return nil, err
 	}
@@ -380,11 +379,7 @@ func problemsError(ps []journeys.Problem) error {
 
 // Publish validates the draft and makes it the next live version.
 func (s *Service) Publish(ctx context.Context, a admin.Actor, orgSlug, slug, note string) (*domain.JourneyVersion, error) {
-	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleEditor)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.draft(ctx, org.ID, slug)
+	org, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleEditor)
 	if err != nil {
 		return nil, err
 	}
@@ -413,11 +408,7 @@ func (s *Service) publish(ctx context.Context, a admin.Actor, org *domain.Organi
 
 // Versions lists a journey's published versions, newest first.
 func (s *Service) Versions(ctx context.Context, a admin.Actor, orgSlug, slug string) ([]*domain.JourneyVersion, int, error) {
-	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleViewer)
-	if err != nil {
-		return nil, 0, err
-	}
-	d, err := s.draft(ctx, org.ID, slug)
+	org, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleViewer)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -460,11 +451,7 @@ func (s *Service) Rollback(ctx context.Context, a admin.Actor, orgSlug, slug str
 // Diff compares the draft with the live version (everything is "added"
 // when nothing is published yet).
 func (s *Service) Diff(ctx context.Context, a admin.Actor, orgSlug, slug string) ([]journeys.Change, int, error) {
-	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleViewer)
-	if err != nil {
-		return nil, 0, err
-	}
-	d, err := s.draft(ctx, org.ID, slug)
+	org, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleViewer)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -484,11 +471,7 @@ func (s *Service) Diff(ctx context.Context, a admin.Actor, orgSlug, slug string)
 // Preview returns the draft in the published shape, for an authenticated
 // preview in the widget.
 func (s *Service) Preview(ctx context.Context, a admin.Actor, orgSlug, slug string) (*Published, error) {
-	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleViewer)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.draft(ctx, org.ID, slug)
+	org, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleViewer)
 	if err != nil {
 		return nil, err
 	}
