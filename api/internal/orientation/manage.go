@@ -253,6 +253,12 @@ func (s *Service) SaveDraft(ctx context.Context, a admin.Actor, orgSlug, slug st
 	if err != nil {
 		return nil, err
 	}
+	return s.saveDraft(ctx, a, org, old, expectedVersion, doc)
+}
+
+// saveDraft replaces an already loaded draft with doc.
+func (s *Service) saveDraft(ctx context.Context, a admin.Actor, org *domain.Organisation, old *Draft, expectedVersion int, doc []byte) (*Draft, error) {
+	slug := old.Record.Slug
 	j, canonical, err := shape(doc)
 	if err != nil {
 		return nil, err
@@ -293,7 +299,7 @@ func (s *Service) DeleteStep(ctx context.Context, a admin.Actor, orgSlug, slug s
 }
 
 func (s *Service) editSteps(ctx context.Context, a admin.Actor, orgSlug, slug string, expectedVersion int, edit func(*journeys.Journey) error) (*Draft, error) {
-	_, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleEditor)
+	org, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleEditor)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +312,7 @@ func (s *Service) editSteps(ctx context.Context, a admin.Actor, orgSlug, slug st
 	if err != nil {
 		return nil, err
 	}
-	return s.SaveDraft(ctx, a, orgSlug, slug, expectedVersion, doc)
+	return s.saveDraft(ctx, a, org, d, expectedVersion, doc)
 }
 
 // DeleteJourney removes a journey, its versions and its outcomes.
