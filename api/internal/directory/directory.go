@@ -376,3 +376,38 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
+
+// Resolve applies the coverage rules to contact points already in memory
+// (the search index holds a snapshot of the directory): it keeps those whose
+// explicit coverage includes the commune, plus, under the nearest-in-
+// département rule, the offices in the commune or else the nearest of each
+// kind, in the same order and with the same deduplication as
+// FindContactPoints.
+func (s *Service) Resolve(cands []*domain.ContactPoint, commune *domain.Commune) []Located {
+	var all []Located
+	var nearest []*domain.ContactPoint
+	for _, c := range cands {
+		if c.Coverage.Rule == domain.CoverageNearest {
+			if c.Address != nil && departementOf(c.Address.CommuneCode) == commune.Departement {
+				nearest = append(nearest, c)
+			}
+			continue
+		}
+		if coverageLevel(c, commune) != LevelNone {
+			all = append(all, s.locate(c, commune))
+		}
+	}
+	all = append(all, s.resolveNearest(nearest, commune)...)
+	slices.SortStableFunc(all, compareLocated)
+	return dedupeBySource(all)
+}
+
+// departementOf returns the département of a commune code by its prefix,
+// as the store files nearest-rule offices (2A/2B for Corsica, three digits
+// overseas).
+func departementOf(code string) string {
+	if len(code) == 5 && code[:2] == "97" {
+		return code[:3]
+	}
+	return code[:min(2, len(code))]
+}

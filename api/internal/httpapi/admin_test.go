@@ -246,6 +246,7 @@ func TestAdminTenantMatrix(t *testing.T) {
 			{name: "remove member", method: http.MethodDelete, path: "/members/{viewer}"},
 			{name: "invite", method: http.MethodPost, path: "/invitations", body: `{"email":"x@exemple.fr","role":"admin"}`},
 			{name: "audit log", method: http.MethodGet, path: "/audit"},
+			{name: "search misses", method: http.MethodGet, path: "/search-misses"},
 			{name: "delete organisation", method: http.MethodDelete},
 		}
 		target := func(ep endpoint, base, org string) string {
@@ -283,14 +284,14 @@ func TestAdminTenantMatrix(t *testing.T) {
 
 		// Own organisation A, by role.
 		want := map[string]map[string]int{
-			"a-viewer": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200},
-			"a-editor": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200,
+			"a-viewer": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200},
+			"a-editor": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
 				"create contact point": 201, "update contact point": 200, "delete contact point": 204,
 				"create theme": 201, "update theme": 200, "delete theme": 204},
 			"a-admin": {"get organisation": 200, "update organisation": 200, "upload logo": 200,
 				"list contact points": 200, "get contact point": 200, "create contact point": 201, "update contact point": 200, "delete contact point": 204,
 				"list themes": 200, "get theme": 200, "create theme": 201, "update theme": 200, "delete theme": 204,
-				"list members": 200, "set member role": 200, "remove member": 204, "invite": 201, "audit log": 200},
+				"list members": 200, "set member role": 200, "remove member": 204, "invite": 201, "audit log": 200, "search misses": 200},
 		}
 		for _, caller := range []string{"a-viewer", "a-editor", "a-admin"} {
 			for _, ep := range endpoints {

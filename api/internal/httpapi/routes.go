@@ -50,6 +50,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, s.cache.cacheable(time.Hour))
 	e.GET(public+"/organisations/:slug/journeys/:entry", s.journeys.publicJourney, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/outcomes/:id", s.journeys.outcome, s.cache.cacheable(5*time.Minute))
+	// Search is not cached: each miss is recorded, and the index refreshes on its own.
+	e.GET(public+"/search", s.search.search)
 
 	// Référents' sessions. CORS restricted to the admin origins (adminCORS).
 	e.POST("/api/v1/auth/login", s.auth.login)
@@ -83,6 +85,7 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.DELETE(org+"/members/:user", s.admin.removeMember)
 	adm.POST(org+"/invitations", s.admin.invite)
 	adm.GET(org+"/audit", s.admin.auditLog)
+	adm.GET(org+"/search-misses", s.admin.searchMisses)
 	adm.GET(org+"/journeys", s.journeys.list)
 	adm.POST(org+"/journeys", s.journeys.create)
 	jy := org + "/journeys/:journey"

@@ -99,7 +99,7 @@ func (s *Service) resolve(ctx context.Context, org *domain.Organisation, o *jour
 	}
 	for i := range out {
 		if ov, ok := overrides[out[i].ID]; ok {
-			out[i].ContactPoint = applyOverride(out[i].ContactPoint, ov)
+			out[i].ContactPoint = ApplyOverride(out[i].ContactPoint, ov)
 			out[i].Overridden = true
 		}
 	}
@@ -146,10 +146,10 @@ func (s *Service) resolvable(ctx context.Context, allowed []string, pivot, commu
 	return res.Total > 0, nil
 }
 
-// applyOverride returns the national contact point with the partner's
+// ApplyOverride returns the national contact point with the partner's
 // local adjustments: a description, opening hours, and channels (listed
 // first) when the override has them.
-func applyOverride(national, ov *domain.ContactPoint) *domain.ContactPoint {
+func ApplyOverride(national, ov *domain.ContactPoint) *domain.ContactPoint {
 	c := *national
 	if ov.Description != "" {
 		c.Description = ov.Description

@@ -1,0 +1,120 @@
+// Package searchtest builds a search service over a fresh SQLite database
+// holding the national commons, the service-public.fr fiches and the demo
+// directory (optionally the whole national annuaire), for the evaluation
+// harness, the benchmarks and the tests.
+package searchtest
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aiguillage/aiguillage/api/internal/commons"
+	"github.com/aiguillage/aiguillage/api/internal/directory"
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/emergency"
+	"github.com/aiguillage/aiguillage/api/internal/geo"
+	"github.com/aiguillage/aiguillage/api/internal/importer"
+	"github.com/aiguillage/aiguillage/api/internal/search"
+	"github.com/aiguillage/aiguillage/api/internal/store"
+)
+
+// National is the whole-of-France extract of the 2017 annuaire (46
+// resident-facing kinds of office, 20,786 offices), compressed; see
+// testdata/SOURCES.md.
+//
+//go:embed testdata/*.csv.gz
+var National embed.FS
+
+// NationalFile is its name inside National.
+const NationalFile = "testdata/etablissements-publics-v1_2017-12_national_services-usagers.csv.gz"
+
+// Env is a search service over its own database.
+type Env struct {
+	Store     *store.Store
+	Reference *geo.Reference
+	Directory *directory.Service
+	Search    *search.Service
+}
+
+// Options choose what the database holds.
+type Options struct {
+	// Dir receives the SQLite file.
+	Dir string
+	// National imports the whole national annuaire extract too.
+	National bool
+	// StampEvery is how often the change stamp is polled (default 10 s).
+	StampEvery time.Duration
+	Logger     *slog.Logger
+}
+
+// Setup creates the database, loads the data and builds the index.
+func Setup(ctx context.Context, opt Options) (*Env, error) {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	ref, err := geo.Load()
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(ctx, "sqlite://"+filepath.Join(opt.Dir, "search.db"), store.Options{Logger: opt.Logger})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if _, err := commons.LoadDemo(ctx, s, ref, opt.Logger); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("load the demo data: %w", err)
+	}
+	if opt.National {
+		org, err := s.FindOrganisationBySlug(ctx, domain.CommonsSlug)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		if _, err := importer.ImportFS(ctx, National, NationalFile, importer.Options{Store: s, Communes: ref, OrganisationID: org.ID, Logger: opt.Logger}); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("import the national annuaire: %w", err)
+		}
+	}
+	types, err := commons.PivotTypes()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	pivots := make([]search.PivotType, 0, len(types))
+	for _, p := range types {
+		pivots = append(pivots, search.PivotType{Code: p.Code, Label: p.Label, Themes: p.Themes})
+	}
+	slices.SortFunc(pivots, func(a, b search.PivotType) int { return strings.Compare(a.Code, b.Code) })
+	lx, err := search.LoadLexicon()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	det, err := emergency.Load()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	knownPivot := func(code string) bool { _, ok := types[code]; return ok }
+	dir := directory.New(s, ref, knownPivot)
+	svc := search.New(search.Options{Source: s, Directory: dir, Detector: det, Lexicon: lx, Pivots: pivots, Misses: s,
+		Generation: s.Generation, Stamp: s.ChangeStamp, StampEvery: opt.StampEvery, Logger: opt.Logger, Now: time.Now})
+	if err := svc.Refresh(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return &Env{Store: s, Reference: ref, Directory: dir, Search: svc}, nil
+}
+
+// Close closes the database.
+func (e *Env) Close() error { return e.Store.Close() }
