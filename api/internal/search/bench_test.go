@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,12 +18,7 @@ import (
 // the fiches), over the queries of the development and team sets, each
 // with its commune. It reports p50 and p99 per query alongside ns/op.
 func BenchmarkSearch(b *testing.B) {
-	dir := b.TempDir()
-	env, err := searchtest.Setup(context.Background(), searchtest.Options{Dir: dir, National: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer env.Close()
+	env := nationalEnv(b)
 	cases := append(evalSet(b, "dev.tsv"), evalSet(b, "extra.tsv")...)
 	ctx := context.Background()
 	// Warm up once over every query.
@@ -55,4 +52,49 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		}
 	}
+}
+
+var (
+	nationalOnce sync.Once
+	national     *searchtest.Env
+	nationalErr  error
+)
+
+// nationalEnv loads the whole national annuaire extract once for every
+// benchmark of the run (it is closed with the process).
+func nationalEnv(b *testing.B) *searchtest.Env {
+	b.Helper()
+	nationalOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "searchbench")
+		if err != nil {
+			nationalErr = err
+			return
+		}
+		national, nationalErr = searchtest.Setup(context.Background(), searchtest.Options{Dir: dir, National: true})
+	})
+	if nationalErr != nil {
+		b.Fatal(nationalErr)
+	}
+	return national
+}
+
+// BenchmarkSearchParallel measures throughput with every core searching
+// (searches per second, the dev and team queries in turn).
+func BenchmarkSearchParallel(b *testing.B) {
+	env := nationalEnv(b)
+	cases := append(evalSet(b, "dev.tsv"), evalSet(b, "extra.tsv")...)
+	ctx := context.Background()
+	var next atomic.Int64
+	start := time.Now()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			c := cases[int(next.Add(1))%len(cases)]
+			if _, err := env.Search.Search(ctx, search.Query{Text: c.Query, Commune: c.Commune}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "searches/s")
 }
