@@ -411,3 +411,38 @@ func departementOf(code string) string {
 	}
 	return code[:min(2, len(code))]
 }
+
+// Themes returns the needs a partner's residents can pick from: the national
+// taxonomy, then the partner's own themes (a partner's theme with the slug of
+// a national one replaces it), parents before their children.
+func (s *Service) Themes(ctx context.Context, slug string) (*domain.Organisation, []*domain.Theme, error) {
+	org, err := s.Organisation(ctx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []*domain.Theme
+	if org.Slug != domain.CommonsSlug {
+		commons, err := s.store.FindOrganisationBySlug(ctx, domain.CommonsSlug)
+		switch {
+		case domain.ErrorCode(err) == domain.ENOTFOUND:
+		case err != nil:
+			return nil, nil, err
+		default:
+			if out, err = s.store.FindThemes(ctx, commons.ID); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	own, err := s.store.FindThemes(ctx, org.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range own {
+		if i := slices.IndexFunc(out, func(n *domain.Theme) bool { return n.Slug == t.Slug }); i >= 0 {
+			out[i] = t
+			continue
+		}
+		out = append(out, t)
+	}
+	return org, out, nil
+}

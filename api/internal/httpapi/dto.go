@@ -243,7 +243,20 @@ type PublicOrganisation struct {
 	EntryPoints []EntryPoint `json:"entry_points"`
 	// Territory lists the INSEE codes of the communes the partner serves.
 	Territory []string `json:"territory"`
+	// Features tells the widget which optional parts the server offers.
+	Features Features `json:"features"`
 } // @name PublicOrganisation
+
+// Features are the optional parts of the public API this server offers, so
+// a widget of another version adapts instead of failing.
+type Features struct {
+	// Feedback: POST /api/v1/public/feedback ("Cette réponse vous a-t-elle aidé ?").
+	Feedback bool `json:"feedback"`
+	// Reports: POST /api/v1/public/contact-points/{id}/reports ("Information incorrecte ?").
+	Reports bool `json:"reports"`
+	// Search: GET /api/v1/public/search.
+	Search bool `json:"search"`
+} // @name Features
 
 func brandingDTO(b domain.Branding) Branding {
 	return Branding{LogoURL: b.LogoURL, PrimaryColor: b.PrimaryColor, SecondaryColor: b.SecondaryColor}
@@ -251,7 +264,8 @@ func brandingDTO(b domain.Branding) Branding {
 
 func publicOrganisationDTO(o *domain.Organisation) PublicOrganisation {
 	out := PublicOrganisation{Slug: o.Slug, Name: o.Name, Kind: string(o.Kind), Branding: brandingDTO(o.Branding),
-		EntryPoints: make([]EntryPoint, len(o.EntryPoints)), Territory: orEmpty(o.Territory)}
+		EntryPoints: make([]EntryPoint, len(o.EntryPoints)), Territory: orEmpty(o.Territory),
+		Features: Features{Reports: true, Search: true}}
 	for i, e := range o.EntryPoints {
 		out.EntryPoints[i] = EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Themes: orEmpty(e.Themes), Journey: e.Journey}
 		if e.Branding != nil {

@@ -18,6 +18,7 @@ type Directory interface {
 	FindContactPoints(ctx context.Context, q directory.LocalQuery) (*directory.LocalResult, error)
 	Emergency(ctx context.Context, communeCode string) ([]*domain.ContactPoint, *domain.Commune, error)
 	SearchCommunes(q string, limit int) ([]*domain.Commune, error)
+	Themes(ctx context.Context, slug string) (*domain.Organisation, []*domain.Theme, error)
 }
 
 type publicHandlers struct {

@@ -48,6 +48,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(public+"/contact-points/:id", s.public.getContactPoint, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/emergency", s.public.emergency, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, s.cache.cacheable(time.Hour))
+	e.GET(public+"/organisations/:slug/themes", s.public.listThemes, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/organisations/:slug/journeys/:entry", s.journeys.publicJourney, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/outcomes/:id", s.journeys.outcome, s.cache.cacheable(5*time.Minute))
 	// Search is not cached: each miss is recorded, and the index refreshes on its own.

@@ -1,0 +1,50 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/aiguillage/aiguillage/api/internal/domain"
+)
+
+// PublicTheme is a need residents can pick.
+type PublicTheme struct {
+	Slug        string `json:"slug" example:"aide-au-logement"`
+	ParentSlug  string `json:"parent_slug,omitempty" example:"logement"`
+	Label       string `json:"label" example:"Aide au logement (APL)"`
+	Description string `json:"description,omitempty"`
+	// Organisation is the slug of the organisation that wrote it (the partner or the national commons).
+	Organisation string `json:"organisation" example:"communs-nationaux"`
+} // @name PublicTheme
+
+// PublicThemeList lists the needs of a partner's widget.
+type PublicThemeList struct {
+	Themes []PublicTheme `json:"themes"`
+} // @name PublicThemeList
+
+// listThemes godoc
+//
+//	@Summary		Needs residents can pick
+//	@Description	The national taxonomy of needs, then the partner's own themes (a partner's theme with the slug of a national one replaces it), parents before their children. The widget shows them when the resident prefers picking to typing.
+//	@Tags			public
+//	@Produce		json
+//	@Param			slug	path		string	true	"Partner slug"	example(var)
+//	@Success		200		{object}	PublicThemeList
+//	@Failure		404		{object}	Problem
+//	@Router			/api/v1/public/organisations/{slug}/themes [get]
+func (h *publicHandlers) listThemes(c echo.Context) error {
+	org, themes, err := h.dir.Themes(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	out := PublicThemeList{Themes: make([]PublicTheme, len(themes))}
+	for i, t := range themes {
+		owner := org.Slug
+		if t.OrganisationID != org.ID {
+			owner = domain.CommonsSlug
+		}
+		out.Themes[i] = PublicTheme{Slug: t.Slug, ParentSlug: t.ParentSlug, Label: t.Label, Description: t.Description, Organisation: owner}
+	}
+	return c.JSON(http.StatusOK, out)
+}
