@@ -31,7 +31,16 @@ import (
 
 // routes registers every route of the API, grouped with their middleware.
 func (s *Server) routes(e *echo.Echo) {
-	e.GET("/", s.ops.homePage)
+	// The widget and its pages; without them / is the API's home page.
+	if s.widget.has("pages/index.html") {
+		e.GET("/", s.widget.serve("pages/index.html", false))
+		e.GET("/api", s.ops.homePage)
+	} else {
+		e.GET("/", s.ops.homePage)
+	}
+	e.GET("/integration", s.widget.serve("pages/embed.html", false))
+	e.GET("/widget.js", s.widget.serve("dist/widget.js", false))
+	e.GET("/widget/chunks/:name", s.widget.chunk)
 	e.GET("/healthz", s.ops.healthz)
 	e.GET("/readyz", s.ops.readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metricsHandler))

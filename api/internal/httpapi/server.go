@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -36,6 +37,9 @@ type Deps struct {
 	Admin     *admin.Service
 	Journeys  *orientation.Service
 	Search    *search.Service
+	// Widget holds the built widget (dist/) and its pages (pages/); nil
+	// serves none, and / shows the API's home page.
+	Widget fs.FS
 	// AdminOrigins may call the auth and admin API from a browser (CORS).
 	AdminOrigins []string
 	Now          func() time.Time
@@ -60,6 +64,7 @@ type Server struct {
 	admin          *adminHandlers
 	journeys       *journeyHandlers
 	search         *searchHandlers
+	widget         *widgetAssets
 	ops            *opsHandlers
 	cache          *responseCache
 	metricsHandler http.Handler
@@ -71,7 +76,12 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse home page: %w", err)
 	}
+	widget, err := newWidgetAssets(d.Widget)
+	if err != nil {
+		return nil, fmt.Errorf("read the widget: %w", err)
+	}
 	s := &Server{
+		widget:         widget,
 		public:         &publicHandlers{dir: d.Directory, communes: d.Communes},
 		auth:           &authHandlers{accounts: d.Accounts, now: d.Now},
 		admin:          &adminHandlers{svc: d.Admin, publicURL: d.PublicURL},

@@ -171,6 +171,7 @@ type snapshot struct {
 
 	commonsID string
 	orgs      map[string]*domain.Organisation // by slug
+	orgsByID  map[string]*domain.Organisation
 	cps       map[string]*domain.ContactPoint
 	byPivot   map[string][]*domain.ContactPoint
 	byTheme   map[string][]*domain.ContactPoint
@@ -195,7 +196,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 	s := &snapshot{
 		index: idx, dir: dir, analyzer: m.AnalyzerNamed(analyzerText), stemmer: m.AnalyzerNamed(analyzerStem),
 		docs: map[string]*doc{}, vocabulary: map[string]bool{},
-		orgs: map[string]*domain.Organisation{}, cps: map[string]*domain.ContactPoint{},
+		orgs: map[string]*domain.Organisation{}, orgsByID: map[string]*domain.Organisation{}, cps: map[string]*domain.ContactPoint{},
 		byPivot: map[string][]*domain.ContactPoint{}, byTheme: map[string][]*domain.ContactPoint{},
 		byNumber: map[string]*domain.ContactPoint{}, overrides: map[string]map[string]*domain.ContactPoint{},
 	}
@@ -206,6 +207,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 	}
 	for _, o := range orgs {
 		s.orgs[o.Slug] = o
+		s.orgsByID[o.ID] = o
 		if o.Slug == domain.CommonsSlug {
 			s.commonsID = o.ID
 		}

@@ -279,7 +279,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Response, error) {
 		seen[key] = true
 		resp.Results = append(resp.Results, r)
 	}
-	if len(hits) == 0 && !resp.Emergency {
+	if len(resp.Results) == 0 {
 		s.recordMiss(text, org, commune)
 	}
 	return resp, nil
@@ -471,10 +471,8 @@ func (s *snapshot) emergencyResult(det emergency.Result) Result {
 func (s *snapshot) result(d *doc, score float64, org *domain.Organisation, allowed map[string]bool, commune *domain.Commune) Result {
 	r := Result{Kind: d.Kind, Ref: d.Ref, Title: d.Title, Description: d.Description, URL: d.URL, Score: score, Emergency: d.Emergency,
 		Journey: d.Journey, Step: d.Step, Pivots: d.Pivots, Online: d.Online}
-	for slug, o := range s.orgs {
-		if o.ID == d.OrgID {
-			r.Organisation = slug
-		}
+	if o, ok := s.orgsByID[d.OrgID]; ok {
+		r.Organisation = o.Slug
 	}
 	seen := map[string]bool{}
 	addContact := func(rs orientation.Resolved) {
