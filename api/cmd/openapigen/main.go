@@ -43,6 +43,7 @@ func run() error {
 		return fmt.Errorf("convert to OpenAPI 3: %w", err)
 	}
 	problemJSON(v3)
+	rateLimited(v3)
 	if err := v3.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
 		return fmt.Errorf("the converted document is invalid: %w", err)
 	}
@@ -79,6 +80,41 @@ func problemJSON(doc *openapi3.T) {
 						break
 					}
 				}
+			}
+		}
+	}
+}
+
+// rateLimited declares the 429 answer of the public API's per-address rate
+// limits on every public operation. The limits are one middleware over the
+// whole /api/v1/public/ prefix (httpapi's publicRateLimit), so they are
+// documented here once rather than on each handler; an operation that
+// declares its own 429 keeps its description.
+func rateLimited(doc *openapi3.T) {
+	problem := &openapi3.SchemaRef{Ref: "#/components/schemas/Problem"}
+	if doc.Components != nil && doc.Components.Schemas["Problem"] != nil {
+		problem.Value = doc.Components.Schemas["Problem"].Value
+	}
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/v1/public/") {
+			continue
+		}
+		for _, op := range item.Operations() {
+			resp := op.Responses.Value("429")
+			if resp == nil || resp.Value == nil {
+				desc := "Too many requests from this address"
+				resp = &openapi3.ResponseRef{Value: &openapi3.Response{Description: &desc, Content: openapi3.Content{
+					"application/problem+json": &openapi3.MediaType{Schema: problem},
+				}}}
+				op.Responses.Set("429", resp)
+			}
+			if resp.Value.Headers == nil {
+				resp.Value.Headers = openapi3.Headers{}
+			}
+			if resp.Value.Headers["Retry-After"] == nil {
+				resp.Value.Headers["Retry-After"] = &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
+					Description: "Seconds to wait before trying again", Schema: openapi3.NewIntegerSchema().NewRef(),
+				}}}
 			}
 		}
 	}

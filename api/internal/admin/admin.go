@@ -27,6 +27,10 @@ type Store interface {
 	domain.OrganisationEditor
 	domain.AccountStore
 	domain.SearchMissStore
+	domain.ReportStore
+	// FindOverrides returns an organisation's local overrides of national
+	// contact points, by the id of the contact point they override.
+	FindOverrides(ctx context.Context, organisationID string) (map[string]*domain.ContactPoint, error)
 }
 
 // Service implements the back office rules.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -37,6 +38,19 @@ type Config struct {
 	AdminOrigins    []string
 	// DemoMode lets the demo accounts (published passwords) log in.
 	DemoMode bool
+	// PublicReadLimit and PublicWriteLimit bound the public API's reads
+	// and writes per client address.
+	PublicReadLimit, PublicWriteLimit RateLimit
+	// TrustedProxies are address ranges, besides loopback and private
+	// networks, whose X-Forwarded-For header is believed.
+	TrustedProxies []*net.IPNet
+}
+
+// RateLimit allows Burst requests at once, then PerSecond on average; a
+// zero PerSecond means no limit.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
 }
 
 // Variable documents one environment variable.
@@ -54,6 +68,11 @@ var Variables = []Variable{
 	{"AIGUILLAGE_LOG_FORMAT", "json", "Format des journaux : json ou text.", false},
 	{"AIGUILLAGE_SHUTDOWN_TIMEOUT", "15s", "Délai laissé aux requêtes en cours lors d'un arrêt (SIGTERM).", false},
 	{"AIGUILLAGE_BODY_LIMIT", "1048576", "Taille maximale d'un corps de requête, en octets.", false},
+	{"AIGUILLAGE_PUBLIC_READ_RATE", "20/s", "Lectures de l'API publique permises par adresse de client, en moyenne : `N/s`, `N/m` ou `N/h` ; `0` : sans limite. Au-delà : 429 avec Retry-After.", false},
+	{"AIGUILLAGE_PUBLIC_READ_BURST", "60", "Lectures de l'API publique permises d'un coup par adresse de client (rafale).", false},
+	{"AIGUILLAGE_PUBLIC_WRITE_RATE", "10/m", "Écritures de l'API publique (signalements…) permises par adresse de client, en moyenne : `N/s`, `N/m` ou `N/h` ; `0` : sans limite.", false},
+	{"AIGUILLAGE_PUBLIC_WRITE_BURST", "5", "Écritures de l'API publique permises d'un coup par adresse de client (rafale).", false},
+	{"AIGUILLAGE_TRUSTED_PROXIES", "", "Plages d'adresses (CIDR, séparées par des virgules) des mandataires inverses dont l'en-tête X-Forwarded-For est cru, en plus de la boucle locale et des réseaux privés.", false},
 	{"AIGUILLAGE_AUTO_MIGRATE", "false", "`true` : `serve` applique les migrations en attente au démarrage ; `false` : il refuse de démarrer tant que `aiguillage migrate` n'a pas été lancé.", false},
 	{"AIGUILLAGE_JWT_KEYS", "", "Clés de signature des jetons d'accès (Ed25519) : `kid:graine,…`, la première signe ; produites par `aiguillage keys generate`. Vide : une clé éphémère à chaque démarrage (un seul serveur).", true},
 	{"AIGUILLAGE_ACCESS_TOKEN_TTL", "10m", "Durée de vie d'un jeton d'accès (15 min au plus).", false},
@@ -149,8 +168,56 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.DemoMode, err = strconv.ParseBool(must("AIGUILLAGE_DEMO_MODE")); err != nil {
 		errs = append(errs, fmt.Errorf("AIGUILLAGE_DEMO_MODE: want true or false"))
 	}
+	for _, l := range []struct {
+		name string
+		dst  *RateLimit
+	}{{"AIGUILLAGE_PUBLIC_READ", &c.PublicReadLimit}, {"AIGUILLAGE_PUBLIC_WRITE", &c.PublicWriteLimit}} {
+		if l.dst.PerSecond, err = parseRate(must(l.name + "_RATE")); err != nil {
+			errs = append(errs, fmt.Errorf("%s_RATE: %w", l.name, err))
+		}
+		if l.dst.Burst, err = strconv.Atoi(must(l.name + "_BURST")); err != nil || l.dst.Burst < 1 || l.dst.Burst > 1_000_000 {
+			errs = append(errs, fmt.Errorf("%s_BURST: want a number of requests between 1 and 1000000", l.name))
+		}
+	}
+	for _, p := range strings.Split(must("AIGUILLAGE_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("AIGUILLAGE_TRUSTED_PROXIES: %q is not an address range such as 203.0.113.0/24", p))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
 	return c, nil
+}
+
+// parseRate reads a request rate such as 20/s, 10/m or 600/h, in requests
+// per second; "0" means no limit.
+func parseRate(s string) (float64, error) {
+	if strings.TrimSpace(s) == "0" {
+		return 0, nil
+	}
+	bad := fmt.Errorf("%q is not a rate such as 20/s, 10/m or 600/h (0: no limit)", s)
+	n, unit, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if !ok {
+		return 0, bad
+	}
+	count, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+	if err != nil || count <= 0 || math.IsInf(count, 0) || math.IsNaN(count) {
+		return 0, bad
+	}
+	switch strings.TrimSpace(unit) {
+	case "s":
+		return count, nil
+	case "m", "min":
+		return count / 60, nil
+	case "h":
+		return count / 3600, nil
+	}
+	return 0, bad
 }

@@ -53,6 +53,12 @@ func TestInvalid(t *testing.T) {
 		{"body limit", "AIGUILLAGE_BODY_LIMIT", "12"},
 		{"auto migrate", "AIGUILLAGE_AUTO_MIGRATE", "maybe"},
 		{"missing secret file", "AIGUILLAGE_DATABASE_URL_FILE", "/nonexistent/file"},
+		{"read rate without unit", "AIGUILLAGE_PUBLIC_READ_RATE", "20"},
+		{"negative write rate", "AIGUILLAGE_PUBLIC_WRITE_RATE", "-1/m"},
+		{"write rate per day", "AIGUILLAGE_PUBLIC_WRITE_RATE", "10/d"},
+		{"zero burst", "AIGUILLAGE_PUBLIC_READ_BURST", "0"},
+		{"burst not a number", "AIGUILLAGE_PUBLIC_WRITE_BURST", "beaucoup"},
+		{"trusted proxy not a range", "AIGUILLAGE_TRUSTED_PROXIES", "10.0.0.0/8, proxy.exemple.fr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,5 +67,46 @@ func TestInvalid(t *testing.T) {
 				t.Fatalf("err = %v, want one naming %s", err, tt.key)
 			}
 		})
+	}
+}
+
+func TestPublicRateLimits(t *testing.T) {
+	tests := []struct {
+		name        string
+		env         map[string]string
+		read, write config.RateLimit
+	}{
+		{"defaults", nil, config.RateLimit{PerSecond: 20, Burst: 60}, config.RateLimit{PerSecond: 10.0 / 60, Burst: 5}},
+		{"per second, minute and hour", map[string]string{"AIGUILLAGE_PUBLIC_READ_RATE": "5/s", "AIGUILLAGE_PUBLIC_READ_BURST": "10",
+			"AIGUILLAGE_PUBLIC_WRITE_RATE": "360/h", "AIGUILLAGE_PUBLIC_WRITE_BURST": "2"},
+			config.RateLimit{PerSecond: 5, Burst: 10}, config.RateLimit{PerSecond: 0.1, Burst: 2}},
+		{"per min", map[string]string{"AIGUILLAGE_PUBLIC_READ_RATE": "120/min"}, config.RateLimit{PerSecond: 2, Burst: 60}, config.RateLimit{PerSecond: 10.0 / 60, Burst: 5}},
+		{"off", map[string]string{"AIGUILLAGE_PUBLIC_READ_RATE": "0", "AIGUILLAGE_PUBLIC_WRITE_RATE": "0"},
+			config.RateLimit{Burst: 60}, config.RateLimit{Burst: 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.PublicReadLimit != tt.read || c.PublicWriteLimit != tt.write {
+				t.Fatalf("read %+v write %+v, want %+v %+v", c.PublicReadLimit, c.PublicWriteLimit, tt.read, tt.write)
+			}
+		})
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"AIGUILLAGE_TRUSTED_PROXIES": " 203.0.113.0/24 , 2001:db8::/32,"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range c.TrustedProxies {
+		got = append(got, n.String())
+	}
+	if strings.Join(got, " ") != "203.0.113.0/24 2001:db8::/32" {
+		t.Fatalf("TrustedProxies = %v", got)
 	}
 }

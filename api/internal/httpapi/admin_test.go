@@ -63,7 +63,9 @@ type adminEnv struct {
 
 const testPassword = "un mot de passe de test assez long"
 
-func newAdminEnv(t *testing.T, s *store.Store) *adminEnv {
+// newAdminEnv builds the whole server over s with two partners and their
+// référents; opts adjust its dependencies (rate limits…).
+func newAdminEnv(t *testing.T, s *store.Store, opts ...func(*httpapi.Deps)) *adminEnv {
 	t.Helper()
 	ctx := context.Background()
 	ref, err := geo.Load()
@@ -91,9 +93,13 @@ func newAdminEnv(t *testing.T, s *store.Store) *adminEnv {
 	adm := admin.New(s, ref, knownPivot, clk.Now)
 	reg := prometheus.NewRegistry()
 	dir := directory.New(s, ref, knownPivot)
-	srv, err := httpapi.New(httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: dir, Communes: ref,
+	deps := httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: dir, Communes: ref,
 		Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, clk.Now), AdminOrigins: []string{"https://admin.exemple.fr"}, Now: clk.Now,
-		Readiness: readiness{s, false}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test", Generation: s.Generation})
+		Readiness: readiness{s, false}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test", Generation: s.Generation}
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv, err := httpapi.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +197,11 @@ func (e *adminEnv) snapshot(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal([]any{cps, members, audit})
+	reports, _, err := e.store.FindReports(ctx, e.orgB.ID, "", domain.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal([]any{cps, members, audit, reports})
 	return string(b)
 }
 
@@ -227,6 +237,7 @@ func TestAdminTenantMatrix(t *testing.T) {
 		}
 		freshCP := func(base string) string { return "/contact-points/" + e.newContactPoint(t, base) }
 		freshTheme := func(base string) string { return "/themes/" + e.newTheme(t, base) }
+		freshReport := func(base string) string { return "/reports/" + e.newReport(t, base) + "/resolve" }
 		endpoints := []endpoint{
 			{name: "get organisation", method: http.MethodGet},
 			{name: "update organisation", method: http.MethodPatch, body: `{"branding":{"primary_color":"#000000"}}`, headers: []string{"If-Match", `"1"`}},
@@ -247,6 +258,8 @@ func TestAdminTenantMatrix(t *testing.T) {
 			{name: "invite", method: http.MethodPost, path: "/invitations", body: `{"email":"x@exemple.fr","role":"admin"}`},
 			{name: "audit log", method: http.MethodGet, path: "/audit"},
 			{name: "search misses", method: http.MethodGet, path: "/search-misses"},
+			{name: "list reports", method: http.MethodGet, path: "/reports?status=open"},
+			{name: "resolve report", method: http.MethodPost, fresh: freshReport},
 			{name: "delete organisation", method: http.MethodDelete},
 		}
 		target := func(ep endpoint, base, org string) string {
@@ -284,14 +297,16 @@ func TestAdminTenantMatrix(t *testing.T) {
 
 		// Own organisation A, by role.
 		want := map[string]map[string]int{
-			"a-viewer": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200},
+			"a-viewer": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
+				"list reports": 200},
 			"a-editor": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
 				"create contact point": 201, "update contact point": 200, "delete contact point": 204,
-				"create theme": 201, "update theme": 200, "delete theme": 204},
+				"create theme": 201, "update theme": 200, "delete theme": 204, "list reports": 200, "resolve report": 200},
 			"a-admin": {"get organisation": 200, "update organisation": 200, "upload logo": 200,
 				"list contact points": 200, "get contact point": 200, "create contact point": 201, "update contact point": 200, "delete contact point": 204,
 				"list themes": 200, "get theme": 200, "create theme": 201, "update theme": 200, "delete theme": 204,
-				"list members": 200, "set member role": 200, "remove member": 204, "invite": 201, "audit log": 200, "search misses": 200},
+				"list members": 200, "set member role": 200, "remove member": 204, "invite": 201, "audit log": 200, "search misses": 200,
+				"list reports": 200, "resolve report": 200},
 		}
 		for _, caller := range []string{"a-viewer", "a-editor", "a-admin"} {
 			for _, ep := range endpoints {
@@ -338,6 +353,21 @@ func (e *adminEnv) newContactPoint(t *testing.T, base string) string {
 		t.Fatal(err)
 	}
 	return c.ID
+}
+
+// newReport makes an open report on the first contact point of the
+// organisation of base, directly in the store.
+func (e *adminEnv) newReport(t *testing.T, base string) string {
+	t.Helper()
+	org, cp := e.orgA, e.cpA
+	if strings.HasSuffix(base, "partenaire-b") {
+		org, cp = e.orgB, e.cpB
+	}
+	r := &domain.Report{ContactPointID: cp, ContactPointName: "MDS", OrganisationID: org.ID, Message: "Le bureau a déménagé."}
+	if err := e.store.CreateReport(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
 }
 
 // newTheme makes a theme in the organisation of base, directly in the store.

@@ -8,9 +8,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/aiguillage/aiguillage/api/internal/httpapi"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
 )
+
+// benchLimits keeps the rate limiter in the measured path (one client
+// address sends every request) without ever refusing one.
+var benchLimits = withRateLimits(httpapi.PublicRateLimits{Read: httpapi.RateLimit{Rate: 1e9, Burst: 1e9}})
 
 // BenchmarkPublicRead compares a public read through the whole stack
 // (middleware, service, SQLite, DTOs, ETag) with a bare Echo handler that
@@ -18,7 +23,7 @@ import (
 func BenchmarkPublicRead(b *testing.B) {
 	s := storetest.New(b, store.SQLite)
 	fixture(b, s)
-	e := newEnv(b, s, false)
+	e := newEnv(b, s, false, benchLimits)
 	for _, url := range []string{
 		"/api/v1/public/contact-points?pivot=caf&commune=83137",
 		"/api/v1/public/communes?q=tou",
@@ -50,7 +55,7 @@ func BenchmarkPublicRead(b *testing.B) {
 func BenchmarkPublicReadHTTP(b *testing.B) {
 	s := storetest.New(b, store.SQLite)
 	fixture(b, s)
-	e := newEnv(b, s, false)
+	e := newEnv(b, s, false, benchLimits)
 	const url = "/api/v1/public/contact-points?pivot=caf&commune=83137"
 	rec := httptest.NewRecorder()
 	e.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))

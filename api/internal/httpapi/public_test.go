@@ -92,7 +92,8 @@ type env struct {
 	spec    routers.Router
 }
 
-func newEnv(t testing.TB, s *store.Store, pending bool) *env {
+// newEnv builds the public server over s; opts adjust its dependencies.
+func newEnv(t testing.TB, s *store.Store, pending bool, opts ...func(*httpapi.Deps)) *env {
 	t.Helper()
 	ref, err := geo.Load()
 	if err != nil {
@@ -101,8 +102,12 @@ func newEnv(t testing.TB, s *store.Store, pending bool) *env {
 	known := map[string]bool{"caf": true, "mairie": true, "cpam": true}
 	dir := directory.New(s, ref, func(p string) bool { return known[p] })
 	reg := prometheus.NewRegistry()
-	srv, err := httpapi.New(httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: dir, Communes: ref,
-		Readiness: readiness{s, pending}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://localhost:8080", Version: "test", Generation: s.Generation})
+	deps := httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: dir, Communes: ref,
+		Readiness: readiness{s, pending}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://localhost:8080", Version: "test", Generation: s.Generation}
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv, err := httpapi.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

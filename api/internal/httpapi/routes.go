@@ -55,6 +55,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(public+"/organisations/:slug", s.public.getOrganisation, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/contact-points", s.public.listContactPoints, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/contact-points/:id", s.public.getContactPoint, s.cache.cacheable(5*time.Minute))
+	e.POST(public+"/contact-points/:id/reports", s.admin.reportContactPoint)
 	e.GET(public+"/emergency", s.public.emergency, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, s.cache.cacheable(time.Hour))
 	e.GET(public+"/organisations/:slug/themes", s.public.listThemes, s.cache.cacheable(5*time.Minute))
@@ -96,6 +97,8 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.POST(org+"/invitations", s.admin.invite)
 	adm.GET(org+"/audit", s.admin.auditLog)
 	adm.GET(org+"/search-misses", s.admin.searchMisses)
+	adm.GET(org+"/reports", s.admin.listReports)
+	adm.POST(org+"/reports/:id/resolve", s.admin.resolveReport)
 	adm.GET(org+"/journeys", s.journeys.list)
 	adm.POST(org+"/journeys", s.journeys.create)
 	jy := org + "/journeys/:journey"

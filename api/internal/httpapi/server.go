@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,6 +55,12 @@ type Deps struct {
 	// Generation changes when public data changes; public reads are cached
 	// in memory while it stays the same (nil: no response cache).
 	Generation func() uint64
+	// PublicRateLimits bound the public API per client address (nil:
+	// DefaultPublicRateLimits).
+	PublicRateLimits *PublicRateLimits
+	// TrustedProxies are address ranges, besides loopback and private
+	// networks, whose X-Forwarded-For header is believed (see clientIP).
+	TrustedProxies []*net.IPNet
 }
 
 // Server is the configured Echo application.
@@ -95,9 +102,10 @@ func New(d Deps) (*Server, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.JSONSerializer = jsonSerializer{}
 	e.HTTPErrorHandler = errorHandler(d.Logger)
-	// Behind a proxy, the per-address login throttle must see the client:
-	// trust X-Forwarded-For only from loopback and private networks.
-	e.IPExtractor = echo.ExtractIPFromXFFHeader(echo.TrustLoopback(true), echo.TrustPrivateNet(true), echo.TrustLinkLocal(false))
+	// Behind a proxy, the per-address login throttle and rate limits must
+	// see the client: trust X-Forwarded-For only from loopback, private
+	// networks and the configured proxies.
+	e.IPExtractor = clientIP(d.TrustedProxies)
 	e.Logger.SetOutput(slogWriter{d.Logger})
 	m := newMetrics(d.Registry)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
@@ -124,6 +132,7 @@ func New(d Deps) (*Server, error) {
 			HSTSMaxAge:         31536000,
 		}),
 		apiCSP,
+		publicRateLimit(d.PublicRateLimits),
 	)
 	s.routes(e)
 	s.echo = e
@@ -149,9 +158,9 @@ func publicCORS() echo.MiddlewareFunc {
 			return !strings.HasPrefix(p, "/api/v1/public/") && p != "/openapi.json"
 		},
 		AllowOrigins:  []string{"*"},
-		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
+		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions},
 		AllowHeaders:  []string{echo.HeaderContentType, "If-None-Match"},
-		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID},
+		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID, "Retry-After"},
 		MaxAge:        86400,
 	})
 }
