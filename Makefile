@@ -23,8 +23,19 @@ help: ## List the targets
 build: ## Build the aiguillage binary (pure Go, CGO_ENABLED=0)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./api/cmd/aiguillage
 
+.PHONY: widget
+widget: ## Build the <orientation-widget> into widget/dist (committed; the binary embeds it)
+	cd widget && npm ci --no-audit --no-fund && npm run build
+
+.PHONY: widget-test
+widget-test: ## Widget: type check, unit tests, size budget, dist freshness, browser tests in Debian's chromium
+	cd widget && npm ci --no-audit --no-fund && npm run typecheck && npm test && npm run build && npm run size
+	@git diff --quiet -- widget/dist && test -z "$$(git ls-files --others --exclude-standard widget/dist)" || \
+	{ echo "widget/dist is stale: run 'make widget' and commit the result"; git status --short widget/dist; exit 1; }
+	cd widget && npm run e2e
+
 .PHONY: run
-run: build ## Build, migrate, load the national commons and demo data into SQLite, and serve
+run: widget build ## Build everything, migrate, load the national commons and demo data into SQLite, and serve
 	$(BIN) migrate
 	$(BIN) demo
 	AIGUILLAGE_DEMO_MODE=true $(BIN) serve
@@ -35,6 +46,7 @@ test: ## Run every test (SQLite and PostgreSQL), vet, staticcheck, and check tha
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory widget-test
 	$(MAKE) --no-print-directory check-generated
 
 .PHONY: openapi

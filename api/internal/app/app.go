@@ -25,9 +25,11 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/fiches"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/httpapi"
+	"github.com/aiguillage/aiguillage/api/internal/impact"
 	"github.com/aiguillage/aiguillage/api/internal/importer"
 	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/store"
+	"github.com/aiguillage/aiguillage/widget"
 )
 
 // Version is set at build time with -ldflags "-X …/app.Version=…".
@@ -282,8 +284,18 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			return err
 		}
 		go finder.Run(ctx)
+		// Feedback and usage events: a background writer drains the events
+		// buffer (see the shutdown sequence below); the maintenance rolls
+		// closed days up and purges what the retention period has passed.
+		imp := impact.New(impact.Options{Store: s, Admin: adm, Logger: log, Now: time.Now, BufferSize: cfg.EventsBuffer,
+			Cutoff: cfg.EventsRetention.Cutoff, Generation: s.Generation, Registerer: reg})
+		defer func() { _ = imp.Close(context.WithoutCancel(ctx)) }() // early returns; a no-op once closed
+		mctx, stopMaintenance := context.WithCancel(ctx)
+		maintained := make(chan struct{})
+		go func() { defer close(maintained); imp.RunMaintenance(mctx, impact.DefaultMaintenanceEvery) }()
+		defer func() { stopMaintenance(); <-maintained }()
 		srv, err := httpapi.New(httpapi.Deps{
-			Search: finder,
+			Search: finder, Impact: imp,
 			Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
 			Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
 			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
@@ -292,6 +304,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 				Write: httpapi.RateLimit{Rate: cfg.PublicWriteLimit.PerSecond, Burst: cfg.PublicWriteLimit.Burst},
 			},
 			TrustedProxies: cfg.TrustedProxies,
+			Widget:         widget.FS(),
 		})
 		if err != nil {
 			return err
@@ -313,8 +326,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		go func() { errc <- hs.Serve(ln) }()
 		local := "http://" + displayAddr(ln.Addr())
 		log.Info("listening", "addr", ln.Addr().String(), "database", string(s.Dialect()), "communes", ref.Communes())
-		fmt.Fprintf(stdout, "Aiguillage écoute sur %s\n  API publique : %s/api/v1/public/communes?q=arras\n  Documentation : %s/docs/\n  OpenAPI : %s/openapi.json\n",
-			local, local, local, local)
+		fmt.Fprintf(stdout, "Aiguillage écoute sur %s\n  Démonstration du widget : %s/\n  Intégration (webmasters) : %s/integration\n  API publique : %s/api/v1/public/search?q=loyer&commune=83137\n  Documentation : %s/docs/\n  OpenAPI : %s/openapi.json\n",
+			local, local, local, local, local, local)
 		select {
 		case err := <-errc:
 			return fmt.Errorf("serve: %w", err)
@@ -323,8 +336,18 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 		defer cancel()
-		if err := hs.Shutdown(sctx); err != nil {
-			return fmt.Errorf("graceful shutdown: %w", err)
+		// Stop accepting, let in-flight requests finish (their events are
+		// in the buffer), then write every accepted event before the store
+		// closes.
+		shutdownErr := hs.Shutdown(sctx)
+		dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+		defer dcancel()
+		if err := imp.Close(dctx); err != nil {
+			return errors.Join(err, shutdownErr)
+		}
+		log.Info("usage events written")
+		if shutdownErr != nil {
+			return fmt.Errorf("graceful shutdown: %w", shutdownErr)
 		}
 		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("serve: %w", err)

@@ -38,6 +38,11 @@ type Config struct {
 	AdminOrigins    []string
 	// DemoMode lets the demo accounts (published passwords) log in.
 	DemoMode bool
+	// EventsRetention is how long raw usage events, feedback and search
+	// misses are kept (aggregates are kept); EventsBuffer bounds the usage
+	// events held in memory before they are written.
+	EventsRetention Retention
+	EventsBuffer    int
 	// PublicReadLimit and PublicWriteLimit bound the public API's reads
 	// and writes per client address.
 	PublicReadLimit, PublicWriteLimit RateLimit
@@ -79,6 +84,8 @@ var Variables = []Variable{
 	{"AIGUILLAGE_REFRESH_TOKEN_TTL", "720h", "Durée de vie d'une session (jeton de rafraîchissement, à usage unique).", false},
 	{"AIGUILLAGE_ADMIN_ORIGINS", "", "Origines autorisées (CORS) à appeler l'API d'administration depuis un navigateur, séparées par des virgules.", false},
 	{"AIGUILLAGE_DEMO_MODE", "false", "`true` : les comptes de démonstration (mots de passe publiés) peuvent se connecter. Jamais en production.", false},
+	{"AIGUILLAGE_EVENTS_RETENTION", "13mo", "Durée de conservation des événements d'usage bruts, des avis et des recherches sans résultat (les agrégats quotidiens sont gardés) : `13mo` (mois), `395d` (jours) ou une durée Go (`720h`) ; 13 mois au plus.", false},
+	{"AIGUILLAGE_EVENTS_BUFFER", "50000", "Événements d'usage gardés en mémoire avant écriture ; au-delà, l'API répond 503 avec Retry-After.", false},
 }
 
 // Load reads the configuration through getenv. A bad value is an error
@@ -190,6 +197,12 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
+	if c.EventsRetention, err = ParseRetention(must("AIGUILLAGE_EVENTS_RETENTION")); err != nil {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_EVENTS_RETENTION: %w", err))
+	}
+	if c.EventsBuffer, err = strconv.Atoi(must("AIGUILLAGE_EVENTS_BUFFER")); err != nil || c.EventsBuffer < 1000 || c.EventsBuffer > 10_000_000 {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_EVENTS_BUFFER: want a number of events between 1000 and 10000000"))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
@@ -220,4 +233,48 @@ func parseRate(s string) (float64, error) {
 		return count / 3600, nil
 	}
 	return 0, bad
+}
+
+// Retention is a retention period: Months calendar months plus Duration.
+type Retention struct {
+	Months   int
+	Duration time.Duration
+}
+
+// Cutoff returns the oldest time kept at now.
+func (r Retention) Cutoff(now time.Time) time.Time {
+	return now.AddDate(0, -r.Months, 0).Add(-r.Duration)
+}
+
+// maxRetentionDays is 13 months of days, the CNIL's bound for audience
+// measurement.
+const maxRetentionDays = 395
+
+// ParseRetention reads a retention period: "13mo" (calendar months),
+// "395d" (days) or a Go duration ("720h"), from one day to 13 months.
+func ParseRetention(s string) (Retention, error) {
+	s = strings.TrimSpace(s)
+	bad := fmt.Errorf("%q is not a period such as 13mo, 395d or 720h, from 1 day to 13 months", s)
+	var r Retention
+	switch {
+	case strings.HasSuffix(s, "mo"):
+		n, err := strconv.Atoi(strings.TrimSuffix(s, "mo"))
+		if err != nil || n < 1 || n > 13 {
+			return Retention{}, bad
+		}
+		r.Months = n
+	case strings.HasSuffix(s, "d"):
+		n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
+		if err != nil || n < 1 || n > maxRetentionDays {
+			return Retention{}, bad
+		}
+		r.Duration = time.Duration(n) * 24 * time.Hour
+	default:
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 24*time.Hour || d > maxRetentionDays*24*time.Hour {
+			return Retention{}, bad
+		}
+		r.Duration = d
+	}
+	return r, nil
 }

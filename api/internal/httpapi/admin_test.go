@@ -25,6 +25,7 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/httpapi"
+	"github.com/aiguillage/aiguillage/api/internal/impact"
 	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
@@ -96,6 +97,8 @@ func newAdminEnv(t *testing.T, s *store.Store, opts ...func(*httpapi.Deps)) *adm
 	deps := httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: dir, Communes: ref,
 		Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, clk.Now), AdminOrigins: []string{"https://admin.exemple.fr"}, Now: clk.Now,
 		Readiness: readiness{s, false}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test", Generation: s.Generation}
+	deps.Impact = impact.New(impact.Options{Store: s, Admin: adm, Now: clk.Now, Generation: s.Generation, FlushEvery: 10 * time.Millisecond})
+	t.Cleanup(func() { _ = deps.Impact.Close(context.Background()) })
 	for _, o := range opts {
 		o(&deps)
 	}
@@ -260,6 +263,8 @@ func TestAdminTenantMatrix(t *testing.T) {
 			{name: "search misses", method: http.MethodGet, path: "/search-misses"},
 			{name: "list reports", method: http.MethodGet, path: "/reports?status=open"},
 			{name: "resolve report", method: http.MethodPost, fresh: freshReport},
+			{name: "feedback", method: http.MethodGet, path: "/feedback?useful=false&from=2026-01-01&entry=social"},
+			{name: "feedback csv", method: http.MethodGet, path: "/feedback.csv?to=2026-12-31"},
 			{name: "delete organisation", method: http.MethodDelete},
 		}
 		target := func(ep endpoint, base, org string) string {
@@ -298,15 +303,16 @@ func TestAdminTenantMatrix(t *testing.T) {
 		// Own organisation A, by role.
 		want := map[string]map[string]int{
 			"a-viewer": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
-				"list reports": 200},
+				"list reports": 200, "feedback": 200, "feedback csv": 200},
 			"a-editor": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
 				"create contact point": 201, "update contact point": 200, "delete contact point": 204,
-				"create theme": 201, "update theme": 200, "delete theme": 204, "list reports": 200, "resolve report": 200},
+				"create theme": 201, "update theme": 200, "delete theme": 204, "list reports": 200, "resolve report": 200,
+				"feedback": 200, "feedback csv": 200},
 			"a-admin": {"get organisation": 200, "update organisation": 200, "upload logo": 200,
 				"list contact points": 200, "get contact point": 200, "create contact point": 201, "update contact point": 200, "delete contact point": 204,
 				"list themes": 200, "get theme": 200, "create theme": 201, "update theme": 200, "delete theme": 204,
 				"list members": 200, "set member role": 200, "remove member": 204, "invite": 201, "audit log": 200, "search misses": 200,
-				"list reports": 200, "resolve report": 200},
+				"list reports": 200, "resolve report": 200, "feedback": 200, "feedback csv": 200},
 		}
 		for _, caller := range []string{"a-viewer", "a-editor", "a-admin"} {
 			for _, ep := range endpoints {

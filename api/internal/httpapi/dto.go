@@ -250,6 +250,8 @@ type PublicOrganisation struct {
 // Features are the optional parts of the public API this server offers, so
 // a widget of another version adapts instead of failing.
 type Features struct {
+	// Events: POST /api/v1/public/events (anonymous usage events, navigator.sendBeacon).
+	Events bool `json:"events"`
 	// Feedback: POST /api/v1/public/feedback ("Cette réponse vous a-t-elle aidé ?").
 	Feedback bool `json:"feedback"`
 	// Reports: POST /api/v1/public/contact-points/{id}/reports ("Information incorrecte ?").
@@ -265,7 +267,7 @@ func brandingDTO(b domain.Branding) Branding {
 func publicOrganisationDTO(o *domain.Organisation) PublicOrganisation {
 	out := PublicOrganisation{Slug: o.Slug, Name: o.Name, Kind: string(o.Kind), Branding: brandingDTO(o.Branding),
 		EntryPoints: make([]EntryPoint, len(o.EntryPoints)), Territory: orEmpty(o.Territory),
-		Features: Features{Reports: true, Search: true}}
+		Features: Features{Events: true, Feedback: true, Reports: true, Search: true}}
 	for i, e := range o.EntryPoints {
 		out.EntryPoints[i] = EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Themes: orEmpty(e.Themes), Journey: e.Journey}
 		if e.Branding != nil {

@@ -172,7 +172,7 @@ func TestPublicAPI(t *testing.T) {
 				}},
 			{name: "themes of a partner", url: "/api/v1/public/organisations/departement-du-var/themes", wantStatus: 200, wantBody: []string{`"themes":[`}},
 			{name: "themes of an unknown partner", url: "/api/v1/public/organisations/personne/themes", wantStatus: 404},
-			{name: "features of a partner", url: "/api/v1/public/organisations/departement-du-var", wantStatus: 200, wantBody: []string{`"features":{"feedback":false,"reports":true,"search":true}`}},
+			{name: "features of a partner", url: "/api/v1/public/organisations/departement-du-var", wantStatus: 200, wantBody: []string{`"features":{"events":true,"feedback":true,"reports":true,"search":true}`}},
 			{name: "communes accent-insensitive", url: "/api/v1/public/communes?q=ST%20ETIENNE&limit=3", wantStatus: 200, wantBody: []string{`"code":"42218"`}},
 			{name: "communes by postal code", url: "/api/v1/public/communes?q=83000", wantStatus: 200, wantBody: []string{`"name":"Toulon"`}},
 			{name: "communes query too short", url: "/api/v1/public/communes?q=a", wantStatus: 400, wantBody: []string{`"field":"q"`, "urn:aiguillage:problem:invalid"}},

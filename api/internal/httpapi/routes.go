@@ -23,6 +23,7 @@
 package httpapi
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -32,15 +33,16 @@ import (
 // routes registers every route of the API, grouped with their middleware.
 func (s *Server) routes(e *echo.Echo) {
 	// The widget and its pages; without them / is the API's home page.
+	getHead := []string{http.MethodGet, http.MethodHead}
 	if s.widget.has("pages/index.html") {
-		e.GET("/", s.widget.serve("pages/index.html", false))
+		e.Match(getHead, "/", s.widget.serve("pages/index.html", false))
 		e.GET("/api", s.ops.homePage)
 	} else {
 		e.GET("/", s.ops.homePage)
 	}
-	e.GET("/integration", s.widget.serve("pages/embed.html", false))
-	e.GET("/widget.js", s.widget.serve("dist/widget.js", false))
-	e.GET("/widget/chunks/:name", s.widget.chunk)
+	e.Match(getHead, "/integration", s.widget.serve("pages/embed.html", false))
+	e.Match(getHead, "/widget.js", s.widget.serve("dist/widget.js", false))
+	e.Match(getHead, "/widget/chunks/:name", s.widget.chunk)
 	e.GET("/healthz", s.ops.healthz)
 	e.GET("/readyz", s.ops.readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metricsHandler))
@@ -56,6 +58,16 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(public+"/contact-points", s.public.listContactPoints, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/contact-points/:id", s.public.getContactPoint, s.cache.cacheable(5*time.Minute))
 	e.POST(public+"/contact-points/:id/reports", s.admin.reportContactPoint)
+	if s.impact != nil {
+		// Feedback and usage events (written in batches), open statistics
+		// as JSON and as a page.
+		e.POST(public+"/feedback", s.impact.postFeedback)
+		e.POST(public+"/events", s.impact.postEvents)
+		e.GET(public+"/stats", s.impact.nationalStats, s.statsCache.cacheable(time.Minute))
+		e.GET(public+"/stats/:slug", s.impact.partnerStats, s.statsCache.cacheable(time.Minute))
+		e.GET("/stats", s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute))
+		e.GET("/stats/:slug", s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute))
+	}
 	e.GET(public+"/emergency", s.public.emergency, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, s.cache.cacheable(time.Hour))
 	e.GET(public+"/organisations/:slug/themes", s.public.listThemes, s.cache.cacheable(5*time.Minute))
@@ -99,6 +111,10 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.GET(org+"/search-misses", s.admin.searchMisses)
 	adm.GET(org+"/reports", s.admin.listReports)
 	adm.POST(org+"/reports/:id/resolve", s.admin.resolveReport)
+	if s.impact != nil {
+		adm.GET(org+"/feedback", s.impact.listFeedback)
+		adm.GET(org+"/feedback.csv", s.impact.exportFeedback)
+	}
 	adm.GET(org+"/journeys", s.journeys.list)
 	adm.POST(org+"/journeys", s.journeys.create)
 	jy := org + "/journeys/:journey"

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aiguillage/aiguillage/api/internal/admin"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/impact"
 	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/search"
 )
@@ -38,6 +39,9 @@ type Deps struct {
 	Admin     *admin.Service
 	Journeys  *orientation.Service
 	Search    *search.Service
+	// Impact records feedback and usage events and computes the
+	// statistics; nil serves none of them.
+	Impact *impact.Service
 	// Widget holds the built widget (dist/) and its pages (pages/); nil
 	// serves none, and / shows the API's home page.
 	Widget fs.FS
@@ -71,6 +75,8 @@ type Server struct {
 	admin          *adminHandlers
 	journeys       *journeyHandlers
 	search         *searchHandlers
+	impact         *impactHandlers
+	statsCache     *responseCache
 	widget         *widgetAssets
 	ops            *opsHandlers
 	cache          *responseCache
@@ -97,6 +103,20 @@ func New(d Deps) (*Server, error) {
 		ops:            &opsHandlers{ready: d.Readiness, spec: openapiSpec, home: home, info: HomeInfo{PublicURL: d.PublicURL, Version: d.Version}},
 		cache:          newResponseCache(d.Generation),
 		metricsHandler: promhttp.HandlerFor(d.Gatherer, promhttp.HandlerOpts{}),
+	}
+	if d.Impact != nil {
+		page, err := newStatsTemplate()
+		if err != nil {
+			return nil, fmt.Errorf("parse the statistics page: %w", err)
+		}
+		now := d.Now
+		if now == nil {
+			now = time.Now
+		}
+		s.impact = &impactHandlers{svc: d.Impact, now: now, page: page}
+		// Statistics change with every batch written: cache them while
+		// nothing was written, 30 s at most.
+		s.statsCache = newResponseCache(d.Impact.Written)
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

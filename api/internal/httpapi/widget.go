@@ -27,6 +27,11 @@ type asset struct {
 	etag        string
 }
 
+// pagesCSP is the policy of the widget's pages; the widget itself needs
+// neither inline scripts nor eval (its browser tests check it on a page with
+// a strict policy).
+const pagesCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 // newWidgetAssets reads every file of the widget once. fsys holds dist/ and
 // pages/; nil serves nothing.
 func newWidgetAssets(fsys fs.FS) (*widgetAssets, error) {
@@ -70,6 +75,11 @@ func (w *widgetAssets) serve(name string, immutable bool) echo.HandlerFunc {
 			h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
 			h.Set("Cache-Control", "public, max-age=300")
+		}
+		if strings.HasPrefix(a.contentType, "text/html") {
+			// The demo and integration pages: their own scripts and inline
+			// styles, the API of this origin, nothing else.
+			h.Set("Content-Security-Policy", pagesCSP)
 		}
 		if strings.HasPrefix(a.contentType, "text/javascript") {
 			// Partners' pages load the script and its chunks from another

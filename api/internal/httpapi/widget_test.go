@@ -57,6 +57,9 @@ func TestWidgetAssets(t *testing.T) {
 			if got := rec.Header().Get("Access-Control-Allow-Origin") == "*"; got != tt.cors {
 				t.Errorf("CORS %v, want %v", got, tt.cors)
 			}
+			if csp := rec.Header().Get("Content-Security-Policy"); strings.HasPrefix(tt.contentType, "text/html") && !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("page without its CSP: %q", csp)
+			}
 			if again := get(tt.path, "If-None-Match", rec.Header().Get("ETag")); again.Code != http.StatusNotModified {
 				t.Errorf("revalidation = %d, want 304", again.Code)
 			}

@@ -1,0 +1,515 @@
+// End-to-end tests of <orientation-widget> against the real Go server with
+// the demo data, in Debian's Chromium driven by playwright-core, with
+// axe-core injected for accessibility. Run from widget/: `npm run e2e`
+// (after `npm run build`).
+//
+// It builds ./api/cmd/aiguillage into a temporary folder, migrates a temporary
+// SQLite database, loads the demo, starts `serve` on a free port and waits for
+// /readyz. Other origins (a hostile host page, a partner site) are simulated
+// with Playwright routes: no request leaves the machine.
+//
+// Environment: CHROMIUM (default /usr/bin/chromium), E2E_ONLY (substring of
+// the test names to run), E2E_KEEP=1 (keep the temporary folder),
+// AIGUILLAGE_BIN (a prebuilt binary instead of `go build`; the widget is then
+// served from widget/dist and widget/pages).
+
+import { chromium } from 'playwright-core';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, access } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const widget = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repo = path.resolve(widget, '..');
+const require = createRequire(import.meta.url);
+const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const started = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+
+// ------------------------------------------------------------------ server
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(tmp) {
+  let bin = process.env.AIGUILLAGE_BIN;
+  if (!bin) {
+    bin = path.join(tmp, 'aiguillage');
+    log('building the Go binary…');
+    await run('go', ['build', '-o', bin, './api/cmd/aiguillage'], { cwd: repo, env: { ...process.env, CGO_ENABLED: '0' }, maxBuffer: 1 << 24 });
+  }
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    AIGUILLAGE_DATABASE_URL: 'sqlite:' + path.join(tmp, 'e2e.db'),
+    AIGUILLAGE_ADDR: `127.0.0.1:${port}`,
+    AIGUILLAGE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    AIGUILLAGE_LOG_LEVEL: 'warn',
+    AIGUILLAGE_LOG_FORMAT: 'text',
+  };
+  log('migrate + demo…');
+  await run(bin, ['migrate'], { env });
+  await run(bin, ['demo'], { env, maxBuffer: 1 << 24 });
+  const proc = spawn(bin, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    if (proc.exitCode !== null) throw new Error(`aiguillage serve exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(base + '/readyz')).ok) return { base, proc };
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the server did not become ready within 30 s');
+}
+
+// ------------------------------------------------------------------ harness
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+class Failure extends Error {}
+function check(cond, msg) {
+  if (!cond) throw new Failure(msg);
+}
+
+/** The Go server serves the bundle; before that is wired, the e2e serves widget/ itself (never on CI). */
+async function serveDistIfMissing(ctx, base, goServes) {
+  if (goServes) return;
+  const files = {
+    '/widget.js': ['dist/widget.js', 'text/javascript; charset=utf-8'],
+    '/': ['pages/index.html', 'text/html; charset=utf-8'],
+    '/integration': ['pages/embed.html', 'text/html; charset=utf-8'],
+  };
+  await ctx.route((u) => u.origin === base && (files[u.pathname] || u.pathname.startsWith('/widget/chunks/')), async (route) => {
+    const p = new URL(route.request().url()).pathname;
+    const [file, type] = files[p] || ['dist/chunks/' + path.basename(p), 'text/javascript; charset=utf-8'];
+    try {
+      route.fulfill({ status: 200, body: await readFile(path.join(widget, file)), headers: { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' } });
+    } catch {
+      route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+}
+
+/** A page of another site (a partner, a hostile one), served by Playwright. */
+// Other sites (a partner, a hostile page) are served by a small local HTTP
+// server on another port: another origin, on a real loopback address.
+const sites = new Map();
+let sitesBase = '';
+async function startSites() {
+  const port = await freePort();
+  const srv = http.createServer((req, res) => {
+    const site = sites.get(req.url.split('?')[0]);
+    res.writeHead(site ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', ...site?.headers });
+    res.end(site ? site.html : 'not found');
+  });
+  await new Promise((r) => srv.listen(port, '127.0.0.1', r));
+  sitesBase = `http://localhost:${port}`;
+  return srv;
+}
+const other = (p) => `${sitesBase}/${p}`;
+function fakeSite(url, html, headers = {}) {
+  sites.set(new URL(url).pathname, { html, headers });
+}
+
+const W = (partner = 'var') => `orientation-widget[partner="${partner}"]`;
+
+async function axeCheck(page, label) {
+  await page.evaluate(axeSource);
+  const r = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const res = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    return res.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target) + ' ' + n.failureSummary.replace(/\n/g, ' ')).join('\n      ')}`);
+  });
+  check(r.length === 0, `axe found ${r.length} violation(s) on ${label}:\n    ${r.join('\n    ')}`);
+}
+
+/** shadowFocus: a description of the element focused inside a widget. */
+function shadowFocus(page, sel) {
+  return page.evaluate((sel) => {
+    const host = document.querySelector(sel);
+    const el = host && host.shadowRoot && host.shadowRoot.activeElement;
+    if (!el || document.activeElement !== host) return null;
+    const cs = getComputedStyle(el);
+    return { tag: el.tagName.toLowerCase(), text: (el.textContent || '').trim(), href: el.getAttribute('href') || '', outline: cs.outlineStyle, outlineWidth: cs.outlineWidth, name: el.getAttribute('name') || '' };
+  }, sel);
+}
+
+// ------------------------------------------------------------------ tests
+
+test('1. "jai plus de sous pour payer mon loyer" + Toulon reaches a CAF phone number in ≤ 3 interactions', async ({ page, base }) => {
+  await page.goto(base + '/');
+  const w = page.locator(W());
+  await w.locator('.opts button').first().waitFor();
+  const ms = await page.evaluate(() => Math.round(performance.now() - performance.getEntriesByName(new URL('/widget.js', location.href).href)[0].responseEnd));
+  log(`   first question on screen ${ms} ms after widget.js arrived (target 300 ms on localhost)`);
+  await w.locator('input[name="q"]').fill('jai plus de sous pour payer mon loyer');
+  let interactions = 0;
+  await w.locator('input[name="q"]').press('Enter');
+  interactions++;
+  const commune = w.locator('.notice input[name="commune"]');
+  await commune.waitFor({ timeout: 10000 });
+  await commune.fill('Toulon');
+  const opt = w.locator('[role="option"]', { hasText: /^Toulon\b/ }).first();
+  await opt.waitFor({ timeout: 10000 });
+  await opt.click();
+  interactions++;
+  const caf = w.locator('article.card[data-pivot="caf"] a[href^="tel:"], a[href="tel:3230"]').first();
+  await caf.waitFor({ state: 'visible', timeout: 10000 });
+  check(interactions <= 3, `took ${interactions} interactions`);
+  const href = await caf.getAttribute('href');
+  log(`   reached ${href} in ${interactions} interactions after typing`);
+  const chip = w.locator('.chip', { hasText: 'Toulon' }).first();
+  check(await chip.waitFor({ timeout: 5000 }).then(() => true, () => false), 'the chosen commune is not shown');
+});
+
+test('2. "mon mari me frappe" shows 3919 and 17 at once in the emergency panel', async ({ page, base }) => {
+  await page.goto(base + '/');
+  const w = page.locator(W());
+  await w.locator('input[name="q"]').fill('mon mari me frappe');
+  await w.locator('input[name="q"]').press('Enter');
+  const panel = w.locator('#emg');
+  await panel.locator('.nums.first a[href="tel:3919"]').waitFor({ state: 'visible', timeout: 10000 });
+  check(await panel.locator('.nums.first a[href="tel:17"]').first().isVisible(), '17 is not shown with 3919');
+  check(await panel.locator('a[href^="sms:114"]').first().isVisible(), '114 by SMS is not offered');
+  check((await w.locator('button.em').getAttribute('aria-expanded')) === 'true', 'the emergency button does not say the panel is open');
+  const f = await shadowFocus(page, W());
+  check(f && f.tag === 'h2' && /urgence/i.test(f.text), `focus should be on the emergency panel heading, is on ${JSON.stringify(f)}`);
+  check(!page.url().includes('orientation='), 'an emergency search must not be written to the address bar');
+});
+
+test('3. a full journey of the demo entry point to a phone number, keyboard only', async ({ page, base }) => {
+  await page.goto(base + '/');
+  await page.locator(W() + ' .opts button').first().waitFor();
+  const sel = W();
+  // Tab from the top of the page to the option "J'ai du mal à payer mon loyer".
+  let f;
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    f = await shadowFocus(page, sel);
+    if (f && f.tag === 'button' && /payer mon loyer/.test(f.text)) break;
+    // Arrow keys move between the options once on the first one.
+    if (f && f.tag === 'button' && /dormir ce soir/.test(f.text)) {
+      await page.keyboard.press('ArrowDown');
+      f = await shadowFocus(page, sel);
+      break;
+    }
+  }
+  check(f && /payer mon loyer/.test(f.text), `could not reach the option by keyboard (focus on ${JSON.stringify(f)})`);
+  check(f.outline !== 'none' && parseFloat(f.outlineWidth) >= 2, `focus is not visible on the option (outline ${f.outline} ${f.outlineWidth})`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((s) => document.querySelector(s).shadowRoot.activeElement?.tagName === 'H2', sel);
+  f = await shadowFocus(page, sel);
+  check(/commune/i.test(f.text), `focus should move to the commune question, is on ${JSON.stringify(f)}`);
+  await page.keyboard.press('Tab');
+  f = await shadowFocus(page, sel);
+  check(f && f.name === 'commune', `Tab should reach the commune field, is on ${JSON.stringify(f)}`);
+  await page.keyboard.type('Toulon');
+  await page.locator(sel + ' [role="option"]', { hasText: /^Toulon\b/ }).first().waitFor();
+  // Toulon is among the first suggestions; go down to it.
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('ArrowDown');
+    const active = await page.evaluate((s) => {
+      const r = document.querySelector(s).shadowRoot;
+      const id = r.activeElement.getAttribute('aria-activedescendant');
+      return id ? r.getElementById(id).textContent : '';
+    }, sel);
+    if (/^Toulon\b/.test(active)) break;
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((s) => /APL|aide au logement/i.test(document.querySelector(s).shadowRoot.activeElement?.textContent || ''), sel, { timeout: 10000 });
+  await page.keyboard.press('Tab');
+  f = await shadowFocus(page, sel);
+  check(f && /Non, ou je ne sais pas/.test(f.text), `Tab should reach the first answer, is on ${JSON.stringify(f)}`);
+  await page.keyboard.press('Enter');
+  await page.locator(sel + ' .card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+  for (let i = 0; i < 25; i++) {
+    await page.keyboard.press('Tab');
+    f = await shadowFocus(page, sel);
+    if (f && f.href.startsWith('tel:')) break;
+  }
+  check(f && f.href.startsWith('tel:'), `no phone number reachable by keyboard (focus on ${JSON.stringify(f)})`);
+  log(`   keyboard reached ${f.href} ("${f.text}")`);
+  // The answer is addressable: the link restores it in a new page.
+  const url = page.url();
+  check(/#orientation=p:var;e:logement;c:83137;s:besoin,ou,loyer,caf-aide-logement$/.test(url), `unexpected answer URL ${url}`);
+  const p2 = await page.context().newPage();
+  await p2.goto(url);
+  await p2.locator(sel + ' .card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+  // Back twice returns to the APL question, then to the start.
+  await p2.locator(sel + ' .nav button', { hasText: 'Retour' }).click();
+  await p2.locator(sel + ' h2', { hasText: /APL/ }).waitFor();
+  await p2.close();
+});
+
+test('4. axe-core: no violation on the start, a question, an outcome, the emergency panel', async ({ page, base }) => {
+  await page.goto(base + '/');
+  const w = page.locator(W('lille'));
+  await w.locator('input[name="commune"]').waitFor();
+  await page.locator(W() + ' .opts button').first().waitFor();
+  await axeCheck(page, 'the start');
+  // Lille's journey starts with the commune (on the start view), then questions.
+  await w.locator('input[name="commune"]').fill('Lille');
+  await w.locator('[role="option"]', { hasText: /^Lille\b/ }).first().click();
+  await w.locator('.opts button').first().waitFor();
+  await axeCheck(page, 'a question');
+  await w.locator('.opts button', { hasText: /carte d'identité|passeport/i }).first().click();
+  await w.locator('.opts button').first().waitFor();
+  await w.locator('.opts button').first().click();
+  await w.locator('.card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+  await axeCheck(page, 'an outcome');
+  await w.locator('button.em').click();
+  await w.locator('#emg a[href="tel:15"]').waitFor();
+  await axeCheck(page, 'the emergency panel');
+  await page.goto(base + '/integration');
+  await page.locator('orientation-widget .opts button').first().waitFor();
+  await axeCheck(page, 'the integration guide (/integration)');
+});
+
+test('5. hostile host CSS does not leak in, and the widget adds no global but the element', async ({ ctx, page, base }) => {
+  const hostile = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Hostile</title>
+<style>
+  html, body { display: block !important; color: red !important; font-size: 2px !important; font-family: cursive !important; line-height: 0 !important; letter-spacing: 9px !important; text-transform: uppercase !important; }
+  body *:not(orientation-widget) { display: none !important; color: red !important; font-size: 2px !important; }
+  button { all: unset !important; }
+  a, input, h2 { display: none !important; }
+</style></head><body><p class="canary">canary</p>
+<orientation-widget partner="var" entry="logement"></orientation-widget>
+${'<script src="' + base + '/widget.js" defer></script>'}
+</body></html>`;
+  const bare = hostile.replace(/<script[^>]*><\/script>/, '').replace(/<orientation-widget[^>]*><\/orientation-widget>/, '');
+  fakeSite(other('bare.html'), bare);
+  fakeSite(other('hostile.html'), hostile);
+  await page.goto(other('bare.html'));
+  const before = new Set(await page.evaluate(() => Object.getOwnPropertyNames(window)));
+  await page.goto(other('hostile.html'));
+  const opt = page.locator(W() + ' .opts button').first();
+  await opt.waitFor({ state: 'visible', timeout: 10000 });
+  const after = await page.evaluate(() => Object.getOwnPropertyNames(window));
+  const added = after.filter((n) => !before.has(n));
+  check(added.length === 0, `the widget added globals: ${added.join(', ')}`);
+  check(await page.evaluate(() => !!customElements.get('orientation-widget')), 'the element is not defined');
+  check(!(await page.locator('.canary').isVisible()), 'the hostile CSS did not apply to the host page (test is broken)');
+  const st = await opt.evaluate((b) => {
+    const cs = getComputedStyle(b);
+    return { fontSize: parseFloat(cs.fontSize), color: cs.color, border: cs.borderTopWidth, display: cs.display, cursor: cs.cursor, ls: cs.letterSpacing, tt: cs.textTransform, h: b.getBoundingClientRect().height };
+  });
+  check(st.fontSize >= 12, `host font-size leaked: ${st.fontSize}px`);
+  check(st.color !== 'rgb(255, 0, 0)', 'host colour leaked into a button');
+  check(parseFloat(st.border) >= 1, `button { all: unset } leaked: border ${st.border}`);
+  check(st.display !== 'none' && st.h >= 30, `the button is not visible (display ${st.display}, height ${st.h})`);
+  check(st.tt === 'none' && (st.ls === 'normal' || parseFloat(st.ls) < 2), `inherited text styles leaked: ${st.tt} ${st.ls}`);
+  const head = await page.locator(W() + ' h2').first().evaluate((e) => ({ d: getComputedStyle(e).display, c: getComputedStyle(e).color }));
+  check(head.d === 'block' && head.c !== 'rgb(255, 0, 0)', `heading styled by the host page: ${JSON.stringify(head)}`);
+  check(await page.evaluate(() => document.cookie === '' && localStorage.length === 0 && sessionStorage.length === 0), 'the widget stored something');
+});
+
+test('6. on another origin: API at the script origin, lazy chunk loaded (CORS), answer reached; no third-party request', async ({ ctx, page, base }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const site = other('aides.html');
+  fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title></head><body><main>
+<orientation-widget partner="var" entry="logement" commune="83137" mode="agent"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`);
+  await page.goto(site);
+  const w = page.locator(W());
+  await w.locator('.opts button', { hasText: /payer mon loyer/ }).click();
+  // The commune is preset: the location step is skipped.
+  await w.locator('.opts button', { hasText: /Non, ou je ne sais pas/ }).click();
+  await w.locator('article.card[data-pivot="caf"] a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+  check(await w.locator('button', { hasText: 'Copier la réponse' }).isVisible(), 'agent mode has no "Copier la réponse" button');
+  const qr = w.locator('button', { hasText: 'QR code' });
+  await qr.click();
+  await w.locator('.qr svg path').waitFor({ timeout: 10000 });
+  const third = requests.filter((u) => !u.startsWith(base + '/') && !u.startsWith(site));
+  check(third.length === 0, `requests to third parties: ${third.join(', ')}`);
+  check(requests.some((u) => u.startsWith(base + '/widget/chunks/answers-')), 'the answers chunk was not loaded from /widget/chunks/');
+});
+
+test('7. API down: a clear message with 3939 and a retry, emergency numbers still there; stale links restart politely', async ({ ctx, page, base }) => {
+  const dead = `http://127.0.0.1:${await freePort()}`;
+  fakeSite(other('down.html'), `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Panne</title></head><body><main>
+<orientation-widget partner="var" entry="logement" api="${dead}"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`);
+  await page.goto(other('down.html'));
+  const w = page.locator(W());
+  await w.locator('a[href="tel:3939"]').waitFor({ timeout: 10000 });
+  check(await w.locator('button', { hasText: 'Réessayer' }).isVisible(), 'no retry button');
+  await w.locator('button.em').click();
+  await w.locator('#emg a[href="tel:3919"]').waitFor({ timeout: 5000 });
+  // Stale links: an outcome that no longer exists, a path the journey no longer has.
+  for (const hash of ['#orientation=p:var;e:logement;c:83137;o:00000000-0000-4000-8000-000000000000', '#orientation=p:var;e:logement;s:besoin,disparue']) {
+    await page.goto(base + '/' + hash);
+    await page.locator(W() + ' .notice', { hasText: 'mis à jour' }).waitFor({ timeout: 10000 });
+    check(await page.locator(W() + ' .opts button').first().isVisible(), `no fresh start after the stale link ${hash}`);
+  }
+});
+
+test('8. "Quitter rapidement": Escape twice, or one click, replaces the page', async ({ ctx, page, base }) => {
+  await ctx.route('https://neutral.test/', (r) => r.fulfill({ body: '<!doctype html><title>Météo</title><p>Météo</p>', headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
+  await page.goto(base + '/#orientation=p:var;e:logement;c:83137;s:besoin,ou,loyer');
+  await page.locator(W() + ' h2', { hasText: /APL/ }).waitFor();
+  await page.evaluate(() => document.querySelectorAll('orientation-widget').forEach((w) => w.setAttribute('exit-url', 'https://neutral.test/')));
+  await page.locator(W() + ' h2', { hasText: /APL/ }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await page.waitForURL('https://neutral.test/', { timeout: 5000 });
+  await page.goto(base + '/');
+  await page.evaluate(() => document.querySelectorAll('orientation-widget').forEach((w) => w.setAttribute('exit-url', 'https://neutral.test/')));
+  await page.locator(W() + ' button', { hasText: 'Quitter rapidement' }).click();
+  await page.waitForURL('https://neutral.test/', { timeout: 5000 });
+});
+
+test('9. picking a theme: an entry point without journey offers themes; the search field suggests them (combobox)', async ({ page, base }) => {
+  const site = other('themes.html');
+  // A partner colour far too light for text: the widget must darken it (axe checks the contrast).
+  fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Thèmes</title>
+<style>:root { --orientation-primary: #ffe600; }</style></head><body><main><h1>Solidarité</h1>
+<orientation-widget partner="lille" entry="social"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`);
+  await page.goto(site);
+  const w = page.locator(W('lille'));
+  await w.locator('h3', { hasText: 'Ou choisissez un sujet' }).waitFor();
+  check(await w.locator('.opts button').count() >= 2, 'no theme offered for an entry point without journey');
+  const fg = await w.locator('.opts button').first().evaluate((b) => getComputedStyle(b).color);
+  check(fg !== 'rgb(255, 230, 0)', 'the too-light partner colour was used as is');
+  await axeCheck(page, 'a start with a too-light partner colour');
+  const q = w.locator('input[name="q"]');
+  await q.pressSequentially('expuls', { delay: 20 });
+  const opt = w.locator('[role="option"]').first();
+  await opt.waitFor({ timeout: 10000 });
+  check((await q.getAttribute('aria-expanded')) === 'true', 'the search combobox does not say it is expanded');
+  await q.press('ArrowDown');
+  check(!!(await q.getAttribute('aria-activedescendant')), 'ArrowDown did not set aria-activedescendant');
+  await q.press('Enter');
+  const commune = w.locator('input[name="commune"]');
+  await commune.waitFor();
+  await commune.fill('59000');
+  await commune.press('Enter'); // the first suggestion for a postal code
+  await w.locator('.card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+  check(await w.locator('.chip', { hasText: 'Lille' }).count() > 0, 'the commune chosen by postal code is not Lille');
+});
+
+test('10. a partner page with a strict CSP (no inline style or script): styled, reports sent', async ({ page, base }) => {
+  const site = other('csp.html');
+  fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>CSP</title></head><body><main>
+<orientation-widget partner="var" entry="logement" commune="83137"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`, {
+    'Content-Security-Policy': `default-src 'none'; script-src ${base}; connect-src ${base}; img-src ${base}; style-src 'none'; base-uri 'none'; form-action 'none'`,
+  });
+  const violations = [];
+  page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+  await page.goto(site);
+  const w = page.locator(W());
+  await w.locator('.opts button', { hasText: /payer mon loyer/ }).click();
+  await w.locator('.opts button', { hasText: /Non, ou je ne sais pas/ }).click();
+  const card = w.locator('article.card').first();
+  await card.waitFor({ timeout: 10000 });
+  const radius = await w.locator('article.card a.btn').first().evaluate((a) => getComputedStyle(a).borderTopLeftRadius);
+  check(radius !== '0px', 'the widget is unstyled under a strict CSP');
+  const rep = card.locator('button', { hasText: 'Information incorrecte' });
+  if (await rep.count()) {
+    await rep.click();
+    await card.locator('textarea').fill('Le numéro ne répond plus depuis un mois.');
+    await card.locator('button', { hasText: 'Envoyer le signalement' }).click();
+    await card.locator('.msg', { hasText: 'Merci' }).waitFor({ timeout: 10000 });
+  } else log('   (features.reports is false on this server: report not tested)');
+  check(violations.length === 0, `CSP violations: ${violations.join(' | ')}`);
+});
+
+test('11. 320 px wide (= 400 % zoom): nothing overflows, on the start and on an answer', async ({ page, base }) => {
+  await page.setViewportSize({ width: 320, height: 700 });
+  const overflow = () => page.evaluate(() => {
+    const out = [];
+    for (const w of document.querySelectorAll('orientation-widget')) {
+      const right = w.getBoundingClientRect().right + 1;
+      for (const el of w.shadowRoot.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width && r.right > right && !el.closest('[hidden]') && el.getClientRects().length) out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.right)}>${Math.round(right)}`);
+      }
+    }
+    return out.concat(document.documentElement.scrollWidth > 320 ? ['page scrolls sideways: ' + document.documentElement.scrollWidth] : []);
+  });
+  await page.goto(base + '/');
+  await page.locator(W() + ' .opts button').first().waitFor();
+  let o = await overflow();
+  check(o.length === 0, `overflow on the start: ${o.slice(0, 5).join(', ')}`);
+  await page.goto(base + '/#orientation=p:var;e:logement;c:83137;s:besoin,ou,loyer,impayes');
+  await page.locator(W() + ' .card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+  o = await overflow();
+  check(o.length === 0, `overflow on an answer: ${o.slice(0, 5).join(', ')}`);
+});
+
+// ------------------------------------------------------------------ main
+
+let tmp, server, sitesServer, browser, failed = 0, passed = 0, setupFailed = false;
+process.on('exit', () => server?.proc.kill('SIGTERM'));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGPIPE']) process.on(sig, () => process.exit(1));
+try {
+  await access(path.join(widget, 'dist', 'widget.js')).catch(() => {
+    throw new Error('dist/widget.js is missing: run `npm run build` first');
+  });
+  await access(CHROMIUM).catch(() => {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
+  });
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'widget-e2e-'));
+  server = await startServer(tmp);
+  sitesServer = await startSites();
+  // A prebuilt binary (AIGUILLAGE_BIN) may embed another build of the widget: serve this one.
+  const goServes = !process.env.AIGUILLAGE_BIN && (await fetch(server.base + '/widget.js')).ok;
+  if (!goServes) {
+    if (process.env.CI) throw new Error('the Go server does not serve /widget.js');
+    log('WARNING: the browser gets widget/dist and widget/pages from disk, not from the Go server');
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const only = process.env.E2E_ONLY;
+  for (const t of tests) {
+    if (only && !t.name.includes(only)) continue;
+    const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1024, height: 800 }, bypassCSP: t.name.startsWith('4.') });
+    ctx.setDefaultTimeout(10000);
+    await serveDistIfMissing(ctx, server.base, goServes);
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const t0 = Date.now();
+    try {
+      await t.fn({ ctx, page, base: server.base });
+      check(errors.length === 0, `errors in the page: ${errors.join(' | ')}`);
+      passed++;
+      log(`ok   ${t.name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed++;
+      const shot = path.join(os.tmpdir(), `widget-e2e-${t.name.slice(0, 2).replace(/\W/g, '')}.png`);
+      await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+      log(`FAIL ${t.name}\n     ${e instanceof Failure ? e.message : e.stack || e}\n     screenshot: ${shot}`);
+    }
+    await ctx.close();
+  }
+} catch (e) {
+  setupFailed = true;
+  console.error('e2e setup failed:', e.stack || e);
+} finally {
+  await browser?.close();
+  server?.proc.kill('SIGTERM');
+  sitesServer?.close();
+  if (tmp && !process.env.E2E_KEEP) await rm(tmp, { recursive: true, force: true });
+}
+const total = tests.filter((t) => !process.env.E2E_ONLY || t.name.includes(process.env.E2E_ONLY)).length;
+if (setupFailed) failed = total - passed;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed || setupFailed || passed === 0 ? 1 : 0);

@@ -1,0 +1,317 @@
+// Lazy chunk "answers": contact cards, outcomes, search results, and the ways
+// to take an answer away. Loaded after the first question is on screen.
+
+import type { Ctx as CoreCtx } from './ctx';
+import { answerStrings, type AnswerStrings } from './i18n';
+import { h, link, uid } from './dom';
+import { describe, hasPlan, orderByReachability, status, upcomingExceptions, weekLines, type HoursStatus } from './hours';
+import { clip, dialable, hostOf, mailHref, osmUrl, smsHref, telHref, webUrl } from './sanitize';
+import type { Channel, ContactPoint, OutcomeResponse, SearchResult } from './types';
+import cssText from './answers.css';
+
+export const css = cssText;
+
+/** Inside the chunk, the context carries the full strings table. */
+type Ctx = Omit<CoreCtx, 's'> & { s: AnswerStrings };
+const full = (c: CoreCtx): Ctx => ({ ...c, s: answerStrings(c.lang) });
+export type Outcome = OutcomeResponse;
+
+const ORDER = ['phone', 'sms', 'online_procedure', 'email', 'contact_form', 'chat', 'website', 'address'];
+
+// ------------------------------------------------------------------ cards
+
+function channelsToShow(cp: ContactPoint, agent: boolean): Channel[] {
+  const seen = new Set<string>();
+  return (cp.channels || [])
+    .filter((c) => c && typeof c.value === 'string' && ORDER.includes(c.kind))
+    .sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind))
+    .filter((c) => {
+      if (agent) return true;
+      if (seen.has(c.kind)) return false;
+      seen.add(c.kind);
+      return true;
+    });
+}
+
+function channelItem(ctx: Ctx, c: Channel, cp: ContactPoint): HTMLElement | null {
+  const s = ctx.s;
+  let a: HTMLElement | null = null;
+  switch (c.kind) {
+    case 'phone': {
+      const href = telHref(c.value);
+      const shown = c.label && dialable(c.label) ? c.label : c.value;
+      a = href ? h('a', { class: 'btn', href }, s.call(shown)) : null;
+      if (a && c.label && !dialable(c.label)) a = h('span', null, a, ' ' + c.label);
+      break;
+    }
+    case 'sms': {
+      const href = smsHref(c.value);
+      a = href ? link(href, s.sms(c.value)) : null;
+      break;
+    }
+    case 'email': {
+      const href = mailHref(c.value);
+      a = href ? link(href, s.email(href.slice(7))) : null;
+      break;
+    }
+    case 'address': {
+      if (cp.address && (cp.address.lines?.length || cp.address.city)) return null; // shown as a block
+      a = h('span', null, c.value);
+      break;
+    }
+    default: {
+      const href = webUrl(c.value);
+      if (!href) return null;
+      const text = c.kind === 'website' ? `${s.website} : ${hostOf(href)}` : (s as unknown as Record<string, string>)[c.kind] + (c.label && c.kind === 'online_procedure' ? ` : ${c.label}` : '');
+      a = link(href, text, c.kind === 'online_procedure' ? 'btn' : '', s.newWindow);
+    }
+  }
+  if (!a) return null;
+  return h('li', { class: 'ch ' + c.kind }, a,
+    c.cost_note ? h('span', { class: 'cost' }, ' ' + c.cost_note) : null,
+    c.accessibility_note ? h('span', { class: 'acc' }, ' ' + c.accessibility_note) : null);
+}
+
+function frDate(iso: string | undefined): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : null;
+}
+
+function card(ctx: Ctx, cp: ContactPoint, level: 'h3' | 'h4' = 'h3'): HTMLElement {
+  const s = ctx.s;
+  const now = ctx.now();
+  const oh = cp.opening_hours;
+  const st: HoursStatus | null = status(oh, now);
+  const chans = channelsToShow(cp, ctx.agent).map((c) => channelItem(ctx, c, cp)).filter(Boolean) as HTMLElement[];
+  const ad = cp.address;
+  const map = ad ? osmUrl(ad.latitude, ad.longitude) : null;
+  const addrLines = ad ? [...(ad.lines || []), [ad.postal_code, ad.city].filter(Boolean).join(' ')].filter(Boolean) : [];
+  const verified = frDate(cp.verified_at);
+  const el = h('article', { class: 'card', part: 'card', 'data-pivot': cp.pivot || null, 'data-open': st ? String(st.open) : null },
+    h(level, null, cp.name),
+    cp.description ? h('p', { class: 'desc' }, ctx.agent ? cp.description : clip(cp.description, 220)) : null,
+    st ? h('p', { class: 'st ' + (st.open ? 'open' : 'closed') }, describe(st, s), oh!.indicative ? ` (${s.indicative})` : '') : null,
+    chans.length ? h('ul', { class: 'chs' }, ...chans) : null,
+    addrLines.length ? h('address', null, ...addrLines.flatMap((l, i) => (i ? [h('br'), l] : [l])),
+      map ? h('span', { class: 'map' }, ' ', link(map, s.map, '', s.newWindow)) : null,
+      typeof cp.distance_km === 'number' && cp.distance_km > 0 ? h('span', { class: 'meta' }, ` (${s.distance(cp.distance_km.toFixed(1).replace('.', ','))})`) : null) : null,
+    hoursDetails(ctx, cp),
+    cp.reason ? h('p', { class: 'why' }, h('strong', null, s.why), cp.reason) : null,
+    verified ? h('p', { class: 'meta' }, s.verified(verified)) : null,
+    ctx.features.reports && cp.id ? report(ctx, cp) : null,
+  );
+  return el;
+}
+
+function hoursDetails(ctx: Ctx, cp: ContactPoint): HTMLElement | null {
+  const oh = cp.opening_hours;
+  if (!oh || (!hasPlan(oh) && !oh.note)) return null;
+  const s = ctx.s;
+  const lines = hasPlan(oh) && oh.weekly?.length ? weekLines(oh, s) : [];
+  const ex = hasPlan(oh) ? upcomingExceptions(oh, ctx.now(), s) : [];
+  return h('details', { class: 'hours', open: ctx.agent || null },
+    h('summary', null, s.hours),
+    lines.length ? h('ul', null, ...lines.map((l) => h('li', null, l))) : null,
+    ex.length ? h('ul', { class: 'ex' }, ...ex.map((l) => h('li', null, l))) : null,
+    oh.note ? h('p', null, oh.note) : null,
+    oh.indicative ? h('p', { class: 'meta' }, s.indicative) : null);
+}
+
+function report(ctx: Ctx, cp: ContactPoint): HTMLElement {
+  const s = ctx.s;
+  const id = uid('rep');
+  const msg = h('p', { id: id + '-m', class: 'msg err', role: 'status' });
+  const ta = h('textarea', { id: id + '-t', maxlength: 500, rows: 3, required: true, 'aria-describedby': id + '-m' });
+  const form = h('form', {
+    id, hidden: true, novalidate: true,
+    onsubmit: (e: Event) => {
+      e.preventDefault();
+      const message = ta.value.trim().slice(0, 500);
+      if (message.length < 3) {
+        msg.textContent = s.reportShort;
+        ta.focus();
+        return;
+      }
+      ctx.api.post(`/contact-points/${encodeURIComponent(cp.id)}/reports`, { message, partner: ctx.partner }).then(() => {
+        form.replaceWith(h('p', { class: 'msg', role: 'status' }, s.reportThanks));
+      }, () => (msg.textContent = s.sendFailed));
+    },
+  }, h('label', { for: id + '-t' }, s.reportLabel), ta, h('button', { type: 'submit' }, s.reportSend), msg);
+  const btn = h('button', {
+    type: 'button', class: 'lnk noprint', 'aria-expanded': 'false', 'aria-controls': id,
+    onclick: () => {
+      form.hidden = !form.hidden;
+      btn.setAttribute('aria-expanded', String(!form.hidden));
+      if (!form.hidden) ta.focus();
+    },
+  }, s.report);
+  return h('div', { class: 'rep' }, btn, form);
+}
+
+function cards(ctx: Ctx, cps: ContactPoint[], level: 'h3' | 'h4'): HTMLElement[] {
+  const { list, closed } = orderByReachability(cps, ctx.now());
+  return [
+    closed !== 'none' ? h('p', { class: 'notice' }, closed === 'all' ? ctx.s.closedNow : ctx.s.someClosed) : null,
+    h('div', { class: 'cards' }, ...list.map((c) => card(ctx, c, level))),
+  ].filter(Boolean) as HTMLElement[];
+}
+
+// ------------------------------------------------------------------ views
+
+export function outcome(core: CoreCtx, o: OutcomeResponse, id: string, query?: string): HTMLElement[] {
+  const ctx = full(core);
+  const s = ctx.s;
+  const cps = o.contact_points || [];
+  const docs = (o.documents || []).filter((d) => typeof d === 'string' && d);
+  return [
+    h('h2', null, o.title || s.contacts),
+    o.explanation ? h('p', { class: 'expl' }, o.explanation) : null,
+    cps.length ? h('h3', null, s.contacts) : null,
+    ...cards(ctx, cps, 'h4'),
+    docs.length ? h('h3', null, s.documents) : null,
+    docs.length ? h('ul', { class: 'docs' }, ...docs.map((d) => h('li', null, d))) : null,
+    takeAway(ctx, o.title || '', cps, () => answerText(ctx, o.title, o.explanation, cps, docs)),
+    ctx.features.feedback ? feedback(ctx, { outcome: id, query }) : null,
+  ].filter(Boolean) as HTMLElement[];
+}
+
+export function themeAnswer(core: CoreCtx, label: string, cps: ContactPoint[]): HTMLElement[] {
+  const ctx = full(core);
+  const s = ctx.s;
+  if (!cps.length) return [h('p', null, s.noService)];
+  return [...cards(ctx, cps, 'h3'), takeAway(ctx, label, cps, () => answerText(ctx, label, '', cps, [])),
+    ctx.features.feedback ? feedback(ctx, {}) : null].filter(Boolean) as HTMLElement[];
+}
+
+export function results(core: CoreCtx, rs: SearchResult[]): HTMLElement[] {
+  const ctx = full(core);
+  const s = ctx.s;
+  if (!rs.length) return [h('p', null, s.noResults)];
+  return rs.map((r) => {
+    const cps = r.contact_points || [];
+    const shown = ctx.agent ? cps.length : 2;
+    const box = h('div', { class: 'cards' }, ...cps.slice(0, shown).map((c) => card(ctx, c, 'h4')));
+    const more: HTMLElement | null = cps.length > shown
+      ? h('button', {
+        type: 'button', class: 'noprint',
+        onclick: () => {
+          const rest = cps.slice(shown).map((c) => card(ctx, c, 'h4'));
+          box.append(...rest);
+          more?.remove();
+          rest[0]?.querySelector<HTMLElement>('h4')?.setAttribute('tabindex', '-1');
+          rest[0]?.querySelector<HTMLElement>('h4')?.focus();
+        },
+      }, s.seeMore(cps.length - shown))
+      : null;
+    const online = (r.online || []).map((o) => ({ href: webUrl(o.url), t: o.title || o.kind || o.url })).filter((o) => o.href);
+    const fiche = webUrl(r.url);
+    return h('article', { class: 'result', 'data-kind': r.kind },
+      h('h3', null, r.title),
+      r.description ? h('p', null, clip(r.description, 240)) : null,
+      r.kind === 'journey_outcome' ? h('button', { type: 'button', class: 'pri', onclick: () => ctx.openOutcome(r.ref) }, s.seeAnswer) : null,
+      box, more,
+      online.length ? h('ul', { class: 'online' }, ...online.map((o) => h('li', null, link(o.href!, o.t, '', s.newWindow)))) : null,
+      fiche ? h('p', null, link(fiche, s.readFiche, '', s.newWindow)) : null);
+  });
+}
+
+// ------------------------------------------------------------------ take the answer away
+
+/** answerText is the answer as plain text: for the agent's copy, SMS and e-mail. */
+function answerText(ctx: Ctx, title: string | undefined, explanation: string | undefined, cps: ContactPoint[], docs: string[], short = false): string {
+  const s = ctx.s;
+  const out: string[] = [title || ''];
+  if (explanation && !short) out.push(explanation);
+  for (const cp of cps.slice(0, short ? 2 : cps.length)) {
+    out.push('', cp.name);
+    for (const c of channelsToShow(cp, !short)) {
+      if (c.kind === 'address' && cp.address?.lines?.length) continue;
+      out.push('  ' + c.value + (c.cost_note && !short ? ` (${c.cost_note})` : ''));
+    }
+    if (cp.address && (cp.address.lines?.length || cp.address.city)) out.push('  ' + [...(cp.address.lines || []), [cp.address.postal_code, cp.address.city].filter(Boolean).join(' ')].join(', '));
+    const st = status(cp.opening_hours, ctx.now());
+    if (!short && cp.opening_hours && hasPlan(cp.opening_hours)) out.push('  ' + s.hours + ' : ' + (cp.opening_hours.note || weekLines(cp.opening_hours, s).join(' ; ')));
+    else if (st && short) out.push('  ' + describe(st, s));
+  }
+  if (docs.length && !short) out.push('', s.documents + ' :', ...docs.map((d) => '- ' + d));
+  out.push('', ctx.shareUrl());
+  return out.join('\n').trim();
+}
+
+function takeAway(ctx: Ctx, title: string, cps: ContactPoint[], full: () => string): HTMLElement {
+  const s = ctx.s;
+  const qrBox = h('div', { class: 'qr', hidden: true });
+  const fallback = h('div', { class: 'copyfb' });
+  const copy = (text: string, ok: string) => {
+    const done = () => ctx.announce(ok);
+    const fail = () => {
+      const ta = h('textarea', { readonly: true, rows: 6, 'aria-label': s.copyFailed }, text);
+      fallback.replaceChildren(h('p', null, s.copyFailed), ta);
+      ta.select();
+      ta.focus();
+    };
+    if (navigator.clipboard?.writeText) navigator.clipboard.writeText(text).then(done, fail);
+    else fail();
+  };
+  const short = answerText(ctx, title, '', cps, [], true);
+  const qrBtn = h('button', {
+    type: 'button', 'aria-expanded': 'false',
+    onclick: () => {
+      if (!qrBox.hidden) {
+        qrBox.hidden = true;
+        qrBtn.setAttribute('aria-expanded', 'false');
+        return;
+      }
+      ctx.qr().then((make) => {
+        const svg = make(ctx.shareUrl());
+        svg.setAttribute('role', 'img');
+        svg.setAttribute('aria-label', s.qrAlt);
+        qrBox.replaceChildren(svg);
+        qrBox.hidden = false;
+        qrBtn.setAttribute('aria-expanded', 'true');
+      }, () => ctx.announce(s.sendFailed));
+    },
+  }, s.qr);
+  const hid = uid('take');
+  return h('section', { class: 'take noprint', 'aria-labelledby': hid },
+    h('h3', { id: hid }, s.takeAway),
+    h('div', { class: 'row' },
+      ctx.agent ? h('button', { type: 'button', class: 'pri', onclick: () => copy(full(), s.answerCopied) }, s.copyAnswer) : null,
+      h('button', { type: 'button', onclick: () => window.print() }, s.print),
+      h('button', { type: 'button', onclick: () => copy(ctx.shareUrl(), s.linkCopied) }, s.copyLink),
+      qrBtn,
+      h('a', { href: smsHref('', short) }, s.sendSms),
+      h('a', { href: `mailto:?subject=${encodeURIComponent(s.mailSubject)}&body=${encodeURIComponent(full())}` }, s.sendMail)),
+    qrBox, fallback);
+}
+
+function feedback(ctx: Ctx, ref: { outcome?: string; query?: string }): HTMLElement {
+  const s = ctx.s;
+  const id = uid('fb');
+  let useful: boolean | undefined;
+  const ta = h('textarea', { id: id + '-t', maxlength: 500, rows: 3 });
+  const msg = h('p', { class: 'msg', role: 'status' });
+  const form = h('form', {
+    hidden: true, novalidate: true,
+    onsubmit: (e: Event) => {
+      e.preventDefault();
+      const comment = ta.value.trim().slice(0, 500) || undefined;
+      // POST /api/v1/public/feedback (issue 8), shown only when the partner's features.feedback is true.
+      ctx.api.post('/feedback', { partner: ctx.partner, entry: ctx.entry, outcome: ref.outcome, query: ref.query, useful, comment }).then(() => {
+        box.replaceChildren(h('p', { class: 'msg', role: 'status' }, s.feedbackThanks));
+        ctx.emit('feedback', { useful, outcome: ref.outcome });
+      }, () => (msg.textContent = s.sendFailed));
+    },
+  }, h('label', { for: id + '-t' }, s.feedbackComment), ta, h('button', { type: 'submit', class: 'pri' }, s.send), msg);
+  const choose = (v: boolean) => () => {
+    useful = v;
+    yes.setAttribute('aria-pressed', String(v));
+    no.setAttribute('aria-pressed', String(!v));
+    form.hidden = false;
+  };
+  const yes = h('button', { type: 'button', 'aria-pressed': 'false', onclick: choose(true) }, s.yes);
+  const no = h('button', { type: 'button', 'aria-pressed': 'false', onclick: choose(false) }, s.no);
+  const box = h('section', { class: 'fb noprint', 'aria-labelledby': id + '-h' },
+    h('h3', { id: id + '-h' }, s.feedbackQuestion), h('div', { class: 'row' }, yes, no), form);
+  return box;
+}

@@ -1,0 +1,85 @@
+// The only network code: GET and POST to the `api` base URL, nowhere else.
+// Each request gives up after TIMEOUT_MS, so the resident sees a message with
+// the national fallback instead of a spinner forever.
+
+export const TIMEOUT_MS = 8000;
+
+export class ApiError extends Error {
+  constructor(
+    public status: number, // 0: network error or timeout
+    public kind: 'network' | 'timeout' | 'http',
+    public path: string,
+    public detail?: string,
+  ) {
+    super(`${kind} ${status} ${path}`);
+  }
+}
+
+export class Api {
+  private cache = new Map<string, Promise<unknown>>();
+
+  constructor(public base: string, private timeoutMs = TIMEOUT_MS) {
+    this.base = base.replace(/\/+$/, '');
+  }
+
+  /** get fetches JSON; successful answers are kept for the life of the page (cleared by clear()). */
+  get<T>(path: string, params?: Record<string, string | number | undefined | null>, cache = true): Promise<T> {
+    const q = new URLSearchParams();
+    if (params) for (const k in params) if (params[k] !== undefined && params[k] !== null && params[k] !== '') q.set(k, String(params[k]));
+    const url = this.base + '/api/v1/public' + path + (q.toString() ? '?' + q : '');
+    const hit = cache ? this.cache.get(url) : undefined;
+    if (hit) return hit as Promise<T>;
+    const p = this.request<T>(url, path, { method: 'GET' });
+    if (cache) {
+      this.cache.set(url, p);
+      p.catch(() => this.cache.delete(url));
+    }
+    return p;
+  }
+
+  post(path: string, body: unknown): Promise<unknown> {
+    return this.request(this.base + '/api/v1/public' + path, path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async request<T>(url: string, path: string, init: RequestInit): Promise<T> {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), this.timeoutMs);
+    const fail = (kind: 'network' | 'timeout' | 'http', status = 0, detail?: string) =>
+      new ApiError(status, ctl.signal.aborted ? 'timeout' : kind, path, detail);
+    try {
+      let res: Response;
+      try {
+        // No cookies, no credentials: the widget identifies nobody.
+        res = await fetch(url, { ...init, signal: ctl.signal, credentials: 'omit', mode: 'cors' });
+      } catch {
+        throw fail('network');
+      }
+      if (!res.ok) {
+        let detail: string | undefined;
+        try {
+          const pb = await res.json();
+          detail = typeof pb.detail === 'string' ? pb.detail : undefined;
+        } catch {
+          /* not problem+json */
+        }
+        throw fail('http', res.status, detail);
+      }
+      if (res.status === 202 || res.status === 204) return undefined as T;
+      try {
+        return (await res.json()) as T;
+      } catch {
+        throw fail('http', res.status);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+// A tiny element builder. Text goes in as text nodes, never as markup: the
+// widget has no innerHTML anywhere.
+
+type Child = Node | string | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v === null || v === undefined || v === false) continue;
+      if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Node, children: (Child | Child[])[]): void {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+}
+
+/** link builds an <a> to a checked URL; external http(s) links open a new window and say so. */
+export function link(href: string, text: string, cls?: string, newWindowLabel?: string): HTMLAnchorElement {
+  const ext = /^https?:/.test(href);
+  return h('a', { href, class: cls, target: ext ? '_blank' : null, rel: ext ? 'noopener noreferrer' : null },
+    text, ext && newWindowLabel ? h('span', { class: 'sr' }, ' ' + newWindowLabel) : null);
+}
+
+let seq = 0;
+export function uid(p: string): string {
+  return `${p}-${++seq}`;
+}

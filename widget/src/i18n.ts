@@ -1,0 +1,142 @@
+// Every text residents read, in one table per language. Another language is a
+// copy of `fr` translated, added to LANGS; `lang="…"` (or the closest [lang]
+// of the page) picks it, French otherwise.
+
+const fr = {
+  // Frame
+  title: 'Trouver le bon service',
+  emergency: 'Urgence',
+  emergencyLong: 'Numéros d’urgence',
+  emergencyFirst: 'Pour votre situation',
+  emergencyAll: 'Tous les numéros d’urgence',
+  emergencyIntro: 'En cas de danger immédiat, appelez. Ces numéros sont gratuits et répondent jour et nuit.',
+  close: 'Fermer',
+  exit: 'Quitter rapidement',
+  exitHint: 'ou appuyez deux fois sur Échap',
+  back: 'Retour',
+  restart: 'Recommencer',
+  loading: 'Chargement…',
+  // Start
+  searchLabel: 'Décrivez votre situation avec vos mots',
+  searchHint: 'Par exemple : « je n’arrive plus à payer mon loyer »',
+  searchButton: 'Rechercher',
+  orQuestions: 'Ou répondez à quelques questions',
+  orThemes: 'Ou choisissez un sujet',
+  themeSuggestions: 'Sujets proposés',
+  // Commune
+  communeLabel: 'Votre commune',
+  communeHint: 'Tapez le nom de la commune ou son code postal, puis choisissez-la dans la liste.',
+  communeQuestion: 'Dans quelle commune habitez-vous ?',
+  communeNeeded: 'Indiquez votre commune pour voir les services près de chez vous.',
+  communeNotFound: 'Aucune commune ne correspond. Vérifiez l’orthographe ou tapez le code postal.',
+  communeChange: 'Changer de commune',
+  communeCurrent: (name: string) => `Commune : ${name}`,
+  communesFound: (n: number) => (n === 0 ? 'Aucune commune trouvée' : n === 1 ? '1 commune proposée' : `${n} communes proposées`),
+  suggestionsFound: (n: number) => (n === 1 ? '1 sujet proposé' : `${n} sujets proposés`),
+  validate: 'Valider',
+  next: 'Continuer',
+  // Search results and themes (the rest is in frAnswers)
+  resultsTitle: 'Ce qui correspond à votre situation',
+  resultsCount: (n: number) => (n === 0 ? 'Aucun résultat' : n === 1 ? '1 résultat' : `${n} résultats`),
+  themeTitle: (label: string) => `Services pour : ${label}`,
+  themePrecise: 'Précisez votre besoin',
+  call: (n: string) => `Appeler le ${n}`,
+  sms: (n: string) => `Envoyer un SMS au ${n}`,
+  chat: 'Discuter en ligne (tchat)',
+  newWindow: '(nouvelle fenêtre)',
+  // Errors
+  errorTitle: 'Le service ne répond pas',
+  errorText: 'Nous n’arrivons pas à joindre le service d’orientation pour le moment.',
+  fallback: 'Vous pouvez appeler Allô Service Public au 3939 (service gratuit + prix d’un appel), qui vous renseigne sur vos démarches et vous dit à qui vous adresser.',
+  fallbackCall: 'Appeler le 3939',
+  retry: 'Réessayer',
+  stale: 'Ce parcours a été mis à jour depuis. Reprenons depuis le début.',
+  configError: 'Ce module d’orientation est mal configuré (partenaire inconnu).',
+};
+
+// Strings of the "answers" chunk (cards, outcomes, take-away, feedback): kept
+// apart so that the first load carries only what the first question needs.
+const frAnswers = {
+  // Results
+  noResults: 'Nous n’avons rien trouvé pour ces mots. Essayez avec d’autres mots, ou choisissez un sujet.',
+  seeAnswer: 'Voir la réponse détaillée',
+  seeMore: (n: number) => (n === 1 ? 'Voir 1 autre service' : `Voir ${n} autres services`),
+  readFiche: 'Lire la fiche sur service-public.fr',
+  onlineTitle: 'En ligne',
+  noService: 'Aucun service de ce type n’est référencé pour votre commune.',
+  // Outcome
+  documents: 'Documents à préparer',
+  contacts: 'Qui contacter',
+  closedNow: 'Les services ci-dessous sont fermés en ce moment. Voici d’abord ce que vous pouvez faire tout de suite.',
+  someClosed: 'Certains services sont fermés en ce moment : ceux que vous pouvez joindre maintenant sont en premier.',
+  // Card
+  email: (e: string) => `Écrire à ${e}`,
+  map: 'Voir sur une carte',
+  online_procedure: 'Faire la démarche en ligne',
+  website: 'Site internet',
+  contact_form: 'Formulaire de contact',
+  why: 'Pourquoi ce service : ',
+  verified: (d: string) => `Informations vérifiées le ${d}`,
+  distance: (km: string) => `à ${km} km`,
+  hours: 'Horaires',
+  report: 'Information incorrecte ?',
+  reportLabel: 'Qu’est-ce qui est incorrect ? N’indiquez pas d’information personnelle.',
+  reportSend: 'Envoyer le signalement',
+  reportShort: 'Dites en quelques mots ce qui est incorrect.',
+  reportThanks: 'Merci : votre signalement a été transmis à l’équipe qui tient cette fiche à jour.',
+  // Hours
+  openNow: 'Ouvert maintenant',
+  open247: 'Ouvert 24 h/24, 7 j/7',
+  openUntil: (t: string) => `Ouvert maintenant, jusqu’à ${t}`,
+  closedOpens: (when: string) => `Fermé en ce moment, ouvre ${when}`,
+  closed: 'Fermé en ce moment',
+  today: (t: string) => `aujourd’hui à ${t}`,
+  tomorrow: (t: string) => `demain à ${t}`,
+  onDay: (d: string, t: string) => `${d} à ${t}`,
+  midnight: 'minuit',
+  indicative: 'horaires indicatifs',
+  closedDay: 'fermé',
+  closedOn: (d: string) => `Fermé le ${d}`,
+  days: ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'],
+  months: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
+  // Take away
+  takeAway: 'Garder la réponse',
+  print: 'Imprimer',
+  copyLink: 'Copier le lien',
+  linkCopied: 'Lien copié',
+  copyAnswer: 'Copier la réponse',
+  answerCopied: 'Réponse copiée',
+  copyFailed: 'La copie n’a pas fonctionné : sélectionnez le texte ci-dessous et copiez-le.',
+  qr: 'QR code de la réponse',
+  qrAlt: 'QR code du lien vers cette réponse, à scanner avec un téléphone',
+  sendSms: 'M’envoyer la réponse par SMS',
+  sendMail: 'M’envoyer la réponse par e-mail',
+  mailSubject: 'Ma réponse Aiguillage',
+  // Feedback
+  feedbackQuestion: 'Cette réponse vous a-t-elle aidé ?',
+  yes: 'Oui',
+  no: 'Non',
+  feedbackComment: 'Un commentaire ? (facultatif, n’indiquez pas d’information personnelle)',
+  send: 'Envoyer',
+  feedbackThanks: 'Merci pour votre avis.',
+
+  sendFailed: 'L’envoi n’a pas fonctionné. Réessayez dans un instant.',
+};
+
+export type Strings = typeof fr;
+export type AnswerStrings = Strings & typeof frAnswers;
+
+const LANGS: Record<string, Strings> = { fr };
+const ANSWERS: Record<string, typeof frAnswers> = { fr: frAnswers };
+
+/** strings returns the table for a language tag such as "fr" or "fr-FR". */
+export function strings(lang: string | null | undefined): { lang: string; s: Strings } {
+  const base = (lang || '').toLowerCase().split('-')[0];
+  return LANGS[base] ? { lang: base, s: LANGS[base] } : { lang: 'fr', s: fr };
+}
+
+/** answerStrings is the full table, for the answers chunk. */
+export function answerStrings(lang: string): AnswerStrings {
+  const { lang: l, s } = strings(lang);
+  return { ...s, ...ANSWERS[l] };
+}

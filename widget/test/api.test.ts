@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Api, ApiError } from '../src/api';
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('Api', () => {
+  it('gives up after its timeout instead of spinning forever', async () => {
+    vi.stubGlobal('fetch', (_url: string, init: RequestInit) => new Promise((_, reject) => {
+      init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    }));
+    const err = await new Api('https://api.example', 30).get('/communes', { q: 'to' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ kind: 'timeout', status: 0 });
+  });
+  it('reads problem+json errors, sends no credentials, and caches successes only', async () => {
+    const calls: [string, RequestInit][] = [];
+    let n = 0;
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      calls.push([url, init]);
+      n++;
+      if (n === 1) return new Response(JSON.stringify({ title: 'Ressource introuvable', detail: 'Aucune issue.' }), { status: 404, headers: { 'Content-Type': 'application/problem+json' } });
+      return new Response(JSON.stringify({ ok: n }), { status: 200 });
+    });
+    const api = new Api('https://api.example/');
+    const err = await api.get('/outcomes/x').catch((e) => e);
+    expect(err).toMatchObject({ kind: 'http', status: 404, detail: 'Aucune issue.' });
+    expect(await api.get('/outcomes/x')).toEqual({ ok: 2 });
+    expect(await api.get('/outcomes/x')).toEqual({ ok: 2 }); // cached
+    expect(calls.length).toBe(2);
+    expect(calls[0][0]).toBe('https://api.example/api/v1/public/outcomes/x');
+    expect(calls[0][1].credentials).toBe('omit');
+    api.clear();
+    expect(await api.get('/outcomes/x')).toEqual({ ok: 3 });
+  });
+  it('builds query strings without empty parameters', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      return new Response('{}', { status: 200 });
+    });
+    await new Api('https://api.example').get('/search', { q: 'mon loyer & co', commune: undefined, partner: 'var', entry: '' });
+    expect(urls[0]).toBe('https://api.example/api/v1/public/search?q=mon+loyer+%26+co&partner=var');
+  });
+  it('a network failure is a network error', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    expect(await new Api('https://api.example').post('/feedback', {}).catch((e) => e)).toMatchObject({ kind: 'network' });
+  });
+});
