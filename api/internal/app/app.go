@@ -300,8 +300,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
 			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
 			PublicRateLimits: &httpapi.PublicRateLimits{
-				Read:  httpapi.RateLimit{Rate: cfg.PublicReadLimit.PerSecond, Burst: cfg.PublicReadLimit.Burst},
-				Write: httpapi.RateLimit{Rate: cfg.PublicWriteLimit.PerSecond, Burst: cfg.PublicWriteLimit.Burst},
+				Read:   httpapi.RateLimit{Rate: cfg.PublicReadLimit.PerSecond, Burst: cfg.PublicReadLimit.Burst},
+				Write:  httpapi.RateLimit{Rate: cfg.PublicWriteLimit.PerSecond, Burst: cfg.PublicWriteLimit.Burst},
+				Events: httpapi.RateLimit{Rate: cfg.PublicEventsLimit.PerSecond, Burst: cfg.PublicEventsLimit.Burst},
 			},
 			TrustedProxies: cfg.TrustedProxies,
 			Widget:         widget.FS(),

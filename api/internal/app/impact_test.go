@@ -93,7 +93,7 @@ func TestEventsThroughRestart(t *testing.T) {
 			base := getenv(dbURL)
 			env := func(k string) string {
 				switch k {
-				case "AIGUILLAGE_PUBLIC_WRITE_RATE", "AIGUILLAGE_PUBLIC_READ_RATE":
+				case "AIGUILLAGE_PUBLIC_WRITE_RATE", "AIGUILLAGE_PUBLIC_READ_RATE", "AIGUILLAGE_PUBLIC_EVENTS_RATE":
 					return "0" // one address sends everything
 				case "AIGUILLAGE_EVENTS_BUFFER":
 					return "1000" // small, so that clients meet full buffers

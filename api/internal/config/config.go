@@ -46,6 +46,9 @@ type Config struct {
 	// PublicReadLimit and PublicWriteLimit bound the public API's reads
 	// and writes per client address.
 	PublicReadLimit, PublicWriteLimit RateLimit
+	// PublicEventsLimit bounds the widget's usage events (several batches
+	// per page view, many residents behind one address at a reception desk).
+	PublicEventsLimit RateLimit
 	// TrustedProxies are address ranges, besides loopback and private
 	// networks, whose X-Forwarded-For header is believed.
 	TrustedProxies []*net.IPNet
@@ -76,6 +79,8 @@ var Variables = []Variable{
 	{"AIGUILLAGE_PUBLIC_READ_RATE", "20/s", "Lectures de l'API publique permises par adresse de client, en moyenne : `N/s`, `N/m` ou `N/h` ; `0` : sans limite. Au-delà : 429 avec Retry-After.", false},
 	{"AIGUILLAGE_PUBLIC_READ_BURST", "60", "Lectures de l'API publique permises d'un coup par adresse de client (rafale).", false},
 	{"AIGUILLAGE_PUBLIC_WRITE_RATE", "10/m", "Écritures de l'API publique (signalements…) permises par adresse de client, en moyenne : `N/s`, `N/m` ou `N/h` ; `0` : sans limite.", false},
+	{"AIGUILLAGE_PUBLIC_EVENTS_RATE", "120/m", "Lots d'événements d'usage du widget permis par adresse de client, en moyenne (plusieurs par page vue ; un guichet France services partage une adresse) ; `0` : sans limite.", false},
+	{"AIGUILLAGE_PUBLIC_EVENTS_BURST", "60", "Lots d'événements d'usage permis d'un coup par adresse de client (rafale).", false},
 	{"AIGUILLAGE_PUBLIC_WRITE_BURST", "5", "Écritures de l'API publique permises d'un coup par adresse de client (rafale).", false},
 	{"AIGUILLAGE_TRUSTED_PROXIES", "", "Plages d'adresses (CIDR, séparées par des virgules) des mandataires inverses dont l'en-tête X-Forwarded-For est cru, en plus de la boucle locale et des réseaux privés.", false},
 	{"AIGUILLAGE_AUTO_MIGRATE", "false", "`true` : `serve` applique les migrations en attente au démarrage ; `false` : il refuse de démarrer tant que `aiguillage migrate` n'a pas été lancé.", false},
@@ -178,7 +183,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	for _, l := range []struct {
 		name string
 		dst  *RateLimit
-	}{{"AIGUILLAGE_PUBLIC_READ", &c.PublicReadLimit}, {"AIGUILLAGE_PUBLIC_WRITE", &c.PublicWriteLimit}} {
+	}{{"AIGUILLAGE_PUBLIC_READ", &c.PublicReadLimit}, {"AIGUILLAGE_PUBLIC_WRITE", &c.PublicWriteLimit}, {"AIGUILLAGE_PUBLIC_EVENTS", &c.PublicEventsLimit}} {
 		if l.dst.PerSecond, err = parseRate(must(l.name + "_RATE")); err != nil {
 			errs = append(errs, fmt.Errorf("%s_RATE: %w", l.name, err))
 		}

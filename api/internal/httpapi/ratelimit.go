@@ -27,30 +27,31 @@ type RateLimit struct {
 type PublicRateLimits struct {
 	// Read applies to GET and HEAD requests.
 	Read RateLimit
-	// Write applies to the other methods: reports (later feedback, events).
+	// Write applies to the other methods: reports, feedback.
 	Write RateLimit
+	// Events applies to the widget's usage events (POST …/events).
+	Events RateLimit
 }
 
 // DefaultPublicRateLimits are the defaults of the AIGUILLAGE_PUBLIC_*_RATE
 // and _BURST settings: 20 reads per second with bursts of 60 (a widget's
 // page load is a handful), and 10 writes per minute with bursts of 5.
 func DefaultPublicRateLimits() PublicRateLimits {
-	return PublicRateLimits{Read: RateLimit{Rate: 20, Burst: 60}, Write: RateLimit{Rate: 10.0 / 60, Burst: 5}}
+	return PublicRateLimits{Read: RateLimit{Rate: 20, Burst: 60}, Write: RateLimit{Rate: 10.0 / 60, Burst: 5}, Events: RateLimit{Rate: 2, Burst: 60}}
 }
 
 // publicRateLimit applies the read or the write limit, by method, to the
 // requests of the public API; it lets the others through. nil: the defaults.
-// Every public write shares the write budget: an endpoint that needs its own
-// (usage events, sent several per page view) should get its own limiter
-// here rather than spend the reports' one.
+// Usage events, sent several times per page view, have their own budget so
+// they never spend the reports' and feedback's.
 func publicRateLimit(limits *PublicRateLimits) echo.MiddlewareFunc {
 	l := DefaultPublicRateLimits()
 	if limits != nil {
 		l = *limits
 	}
-	read, write := rateLimiter(l.Read), rateLimiter(l.Write)
+	read, write, event := rateLimiter(l.Read), rateLimiter(l.Write), rateLimiter(l.Events)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		reads, writes := read(next), write(next)
+		reads, writes, events := read(next), write(next), event(next)
 		return func(c echo.Context) error {
 			if !strings.HasPrefix(c.Request().URL.Path, "/api/v1/public/") {
 				return next(c)
@@ -58,6 +59,9 @@ func publicRateLimit(limits *PublicRateLimits) echo.MiddlewareFunc {
 			switch c.Request().Method {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
 				return reads(c)
+			}
+			if c.Request().URL.Path == "/api/v1/public/events" {
+				return events(c)
 			}
 			return writes(c)
 		}

@@ -141,3 +141,30 @@ func TestRateLimitClientAddress(t *testing.T) {
 		})
 	}
 }
+
+// TestEventsHaveTheirOwnBudget: usage events do not spend the reports' and
+// feedback's write budget, and are limited by their own.
+func TestEventsHaveTheirOwnBudget(t *testing.T) {
+	s := storetest.New(t, store.SQLite)
+	fixture(t, s)
+	e := newEnv(t, s, false, withRateLimits(httpapi.PublicRateLimits{
+		Write: httpapi.RateLimit{Rate: 1.0 / 3600, Burst: 1}, Events: httpapi.RateLimit{Rate: 1.0 / 3600, Burst: 3}}))
+	post := func(path string) int {
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for i := range 3 {
+		if code := post("/api/v1/public/events"); code == http.StatusTooManyRequests || code >= 500 {
+			t.Fatalf("event batch %d = %d within its burst", i+1, code)
+		}
+	}
+	if code := post("/api/v1/public/events"); code != http.StatusTooManyRequests {
+		t.Fatalf("event batch beyond the burst = %d, want 429", code)
+	}
+	if code := post("/api/v1/public/contact-points/" + domain.StableID("helpline:15") + "/reports"); code == http.StatusTooManyRequests || code >= 500 {
+		t.Fatal("events spent the reports' budget")
+	}
+}
