@@ -41,6 +41,9 @@ type Service struct {
 	now        func() time.Time
 }
 
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
 // New wires the service.
 func New(store Store, communes domain.Communes, knownPivot func(string) bool, now func() time.Time) *Service {
 	return &Service{store: store, communes: communes, knownPivot: knownPivot, now: now}

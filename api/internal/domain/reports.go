@@ -18,6 +18,17 @@ const (
 	ReportResolved = "resolved"
 )
 
+// ReportResponseTime is the freshness deadline of a report: the référents
+// are expected to check the contact point within it (the inbox shows the
+// reports past it first).
+const ReportResponseTime = 15 * 24 * time.Hour
+
+// DueAt is when the report should have been dealt with.
+func (r *Report) DueAt() time.Time { return r.CreatedAt.Add(ReportResponseTime) }
+
+// Overdue reports whether an open report is past its deadline at now.
+func (r *Report) Overdue(now time.Time) bool { return r.Status == ReportOpen && now.After(r.DueAt()) }
+
 // Bounds of a report's message, in characters, counted on what the
 // resident wrote once trimmed and cleaned of control characters.
 const (

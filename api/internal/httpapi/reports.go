@@ -38,6 +38,10 @@ type Report struct {
 	// ResolvedAt and ResolvedBy (a user id) are set once resolved.
 	ResolvedAt string `json:"resolved_at,omitempty" format:"date-time"`
 	ResolvedBy string `json:"resolved_by,omitempty" format:"uuid"`
+	// DueAt is the freshness deadline: the contact point should be checked by then (15 days).
+	DueAt string `json:"due_at" format:"date-time"`
+	// Overdue is true for an open report past its deadline.
+	Overdue bool `json:"overdue"`
 } // @name Report
 
 // ReportList is one page of reports.
@@ -46,9 +50,10 @@ type ReportList struct {
 	Reports []Report `json:"reports"`
 } // @name ReportList
 
-func reportDTO(r *domain.Report) Report {
+func reportDTO(r *domain.Report, now time.Time) Report {
 	out := Report{ID: r.ID, ContactPointID: r.ContactPointID, ContactPointName: r.ContactPointName, Partner: r.PartnerSlug,
-		Message: r.Message, Status: r.Status, CreatedAt: r.CreatedAt.UTC().Format(time.RFC3339), ResolvedBy: r.ResolvedBy}
+		Message: r.Message, Status: r.Status, CreatedAt: r.CreatedAt.UTC().Format(time.RFC3339), ResolvedBy: r.ResolvedBy,
+		DueAt: r.DueAt().UTC().Format(time.RFC3339), Overdue: r.Overdue(now)}
 	if r.ResolvedAt != nil {
 		out.ResolvedAt = r.ResolvedAt.UTC().Format(time.RFC3339)
 	}
@@ -113,7 +118,7 @@ func (h *adminHandlers) listReports(c echo.Context) error {
 	}
 	out := ReportList{Total: total, Reports: make([]Report, len(rs))}
 	for i, r := range rs {
-		out.Reports[i] = reportDTO(r)
+		out.Reports[i] = reportDTO(r, h.svc.Now())
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -137,5 +142,5 @@ func (h *adminHandlers) resolveReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, reportDTO(r))
+	return c.JSON(http.StatusOK, reportDTO(r, h.svc.Now()))
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/httpapi"
@@ -132,6 +133,18 @@ func TestContactPointReports(t *testing.T) {
 		}
 		if rec := e.do(t, http.MethodPost, resolve, tok, ""); rec.Code != http.StatusConflict {
 			t.Fatalf("second resolve = %d %s", rec.Code, rec.Body)
+		}
+		// Its deadline is 15 days after the report; resolving it marks the
+		// contact point verified as of the resolution.
+		if done.DueAt != "2026-12-12T10:00:00Z" || done.Overdue {
+			t.Fatalf("deadline: %+v", done)
+		}
+		cp, err := e.store.FindContactPointByID(context.Background(), e.cpA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cp.VerifiedAt == nil || cp.VerifiedAt.Format(time.RFC3339) != done.ResolvedAt {
+			t.Fatalf("contact point verified at %v, resolved at %s", cp.VerifiedAt, done.ResolvedAt)
 		}
 		if open := list(t, "a-viewer", "partenaire-a", "?status=open"); open.Total != 1 || open.Reports[0].ContactPointID != override.ID {
 			t.Fatalf("open: %+v", open)

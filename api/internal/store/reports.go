@@ -119,7 +119,7 @@ func (s *Store) fillPartnerSlugs(ctx context.Context, db *gorm.DB, reports []*do
 func (s *Store) ResolveReport(ctx context.Context, organisationID, id string, by string, at time.Time, audit *domain.AuditEntry) (*domain.Report, error) {
 	at = at.UTC()
 	var out *domain.Report
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.publicWrite(ctx, func(tx *gorm.DB) error {
 		var row reportRow
 		if err := tx.Where("id = ? AND organisation_id = ?", id, organisationID).Take(&row).Error; err != nil {
 			return translate(err, "Signalement")
@@ -134,6 +134,11 @@ func (s *Store) ResolveReport(ctx context.Context, organisationID, id string, by
 		}
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.ECONFLICT, "Ce signalement est déjà traité.")
+		}
+		// The référent checked the contact point: it is verified as of now.
+		if err := tx.Model(&contactPointRow{}).Where("id = ? AND organisation_id = ?", row.ContactPointID, organisationID).
+			Updates(map[string]any{"verified_at": at, "updated_at": at, "version": gorm.Expr("version + 1")}).Error; err != nil {
+			return translate(err, "Point de contact")
 		}
 		row.Status, row.ResolvedAt, row.ResolvedBy = domain.ReportResolved, &at, by
 		out = reportFromRow(&row)
