@@ -43,6 +43,11 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Match(getHead, "/integration", s.widget.serve("pages/embed.html", false))
 	e.Match(getHead, "/widget.js", s.widget.serve("dist/widget.js", false))
 	e.Match(getHead, "/widget/chunks/:name", s.widget.chunk)
+	// The référents' app and its client-side routes.
+	if s.adminApp.has("dist/index.html") {
+		e.Match(getHead, "/admin", s.adminApp.adminApp) // also /admin/: trailing slashes are removed
+		e.Match(getHead, "/admin/*", s.adminApp.adminApp)
+	}
 	e.GET("/healthz", s.ops.healthz)
 	e.GET("/readyz", s.ops.readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metricsHandler))

@@ -45,6 +45,9 @@ type Deps struct {
 	// Widget holds the built widget (dist/) and its pages (pages/); nil
 	// serves none, and / shows the API's home page.
 	Widget fs.FS
+	// AdminApp holds the référents' single-page app (its dist/); nil serves
+	// none under /admin/.
+	AdminApp fs.FS
 	// AdminOrigins may call the auth and admin API from a browser (CORS).
 	AdminOrigins []string
 	Now          func() time.Time
@@ -78,6 +81,7 @@ type Server struct {
 	impact         *impactHandlers
 	statsCache     *responseCache
 	widget         *widgetAssets
+	adminApp       *widgetAssets
 	ops            *opsHandlers
 	cache          *responseCache
 	metricsHandler http.Handler
@@ -93,8 +97,13 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the widget: %w", err)
 	}
+	adminApp, err := newWidgetAssets(d.AdminApp)
+	if err != nil {
+		return nil, fmt.Errorf("read the admin app: %w", err)
+	}
 	s := &Server{
 		widget:         widget,
+		adminApp:       adminApp,
 		public:         &publicHandlers{dir: d.Directory, communes: d.Communes},
 		auth:           &authHandlers{accounts: d.Accounts, now: d.Now},
 		admin:          &adminHandlers{svc: d.Admin, publicURL: d.PublicURL},

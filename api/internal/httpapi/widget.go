@@ -71,9 +71,10 @@ func (w *widgetAssets) serve(name string, immutable bool) echo.HandlerFunc {
 		}
 		h := c.Response().Header()
 		h.Set("ETag", a.etag)
-		if immutable {
+		switch {
+		case immutable:
 			h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
+		case h.Get("Cache-Control") == "":
 			h.Set("Cache-Control", "public, max-age=300")
 		}
 		if strings.HasPrefix(a.contentType, "text/html") {

@@ -74,3 +74,42 @@ func TestWidgetAssets(t *testing.T) {
 		t.Errorf("the API home page moved to /api: %d", rec.Code)
 	}
 }
+
+func TestAdminApp(t *testing.T) {
+	fsys := fstest.MapFS{
+		"dist/index.html":          {Data: []byte("<!doctype html><title>Aiguillage — administration</title>")},
+		"dist/assets/app-8c1e2.js": {Data: []byte("console.log(1)")},
+	}
+	reg := prometheus.NewRegistry()
+	srv, err := httpapi.New(httpapi.Deps{Logger: slog.New(slog.DiscardHandler), AdminApp: fsys, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path  string
+		code  int
+		body  string
+		cache string
+	}{
+		{"/admin/", 200, "administration", "no-cache"},
+		{"/admin/organisations/var/contact-points", 200, "administration", "no-cache"},
+		{"/admin/invitation", 200, "administration", "no-cache"},
+		{"/admin/assets/app-8c1e2.js", 200, "console.log", "public, max-age=31536000, immutable"},
+		{"/admin/assets/missing.js", 404, "", ""},
+		{"/admin", 200, "administration", "no-cache"},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			if rec.Code != tt.code || !strings.Contains(rec.Body.String(), tt.body) {
+				t.Fatalf("%d %q", rec.Code, rec.Body)
+			}
+			if tt.cache != "" && rec.Header().Get("Cache-Control") != tt.cache {
+				t.Errorf("cache %q, want %q", rec.Header().Get("Cache-Control"), tt.cache)
+			}
+			if tt.code == 200 && !strings.Contains(rec.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+				t.Errorf("CSP %q", rec.Header().Get("Content-Security-Policy"))
+			}
+		})
+	}
+}
