@@ -34,8 +34,19 @@ widget-test: ## Widget: type check, unit tests, size budget, dist freshness, bro
 	{ echo "widget/dist is stale: run 'make widget' and commit the result"; git status --short widget/dist; exit 1; }
 	cd widget && npm run e2e
 
+.PHONY: admin-spa
+admin-spa: ## Build the référents' app into admin-spa/dist (committed; the binary embeds it under /admin/)
+	cd admin-spa && npm ci --no-audit --no-fund && npm run build
+
+.PHONY: admin-spa-test
+admin-spa-test: ## Admin app: typed client freshness, type check, component tests, dist freshness, browser tests
+	cd admin-spa && npm ci --no-audit --no-fund && npm run gen && npm run typecheck && npm test && npm run build
+	@git diff --quiet -- admin-spa/dist admin-spa/src/api/schema.d.ts && test -z "$$(git ls-files --others --exclude-standard admin-spa/dist)" || \
+	{ echo "admin-spa/dist or its API client is stale: run 'make admin-spa' and commit the result"; git status --short admin-spa; exit 1; }
+	cd admin-spa && npm run e2e
+
 .PHONY: run
-run: widget build ## Build everything, migrate, load the national commons and demo data into SQLite, and serve
+run: widget admin-spa build ## Build everything, migrate, load the national commons and demo data into SQLite, and serve
 	$(BIN) migrate
 	$(BIN) demo
 	AIGUILLAGE_DEMO_MODE=true $(BIN) serve
@@ -47,12 +58,14 @@ test: ## Run every test (SQLite and PostgreSQL), vet, staticcheck, and check tha
 	$(GO) tool staticcheck ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory widget-test
+	$(MAKE) --no-print-directory admin-spa-test
 	$(MAKE) --no-print-directory check-generated
 
 .PHONY: openapi
 openapi: ## Regenerate openapi/ (Swagger 2.0 + OpenAPI 3.0) and the spec the server embeds
 	$(SWAG)
 	$(GO) run ./api/cmd/openapigen
+	cd admin-spa && { test -d node_modules || npm ci --no-audit --no-fund; } && npm run gen
 
 .PHONY: check-generated
 check-generated: ## Fail when the committed OpenAPI files are stale

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 )
@@ -170,10 +171,14 @@ func (s *Service) UpdateContactPoint(ctx context.Context, a Actor, slug, id stri
 	}
 	changes := diff(old, &c)
 	delete(changes, "VerifiedAt")
-	if len(changes) == 0 && old.Version == expectedVersion {
-		return old, nil
+	action := "update"
+	if len(changes) == 0 {
+		// Nothing changed: the référent checked the information and found
+		// it right ("Marquer comme vérifié"); only the date moves.
+		action = "verify"
+		changes = map[string][2]any{"verified_at": {date(old.VerifiedAt), now.Format(time.DateOnly)}}
 	}
-	if err := s.store.UpdateContactPoint(ctx, &c, expectedVersion, s.audit(a, org.ID, "update", "contact_point", c.ID, changes)); err != nil {
+	if err := s.store.UpdateContactPoint(ctx, &c, expectedVersion, s.audit(a, org.ID, action, "contact_point", c.ID, changes)); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -192,4 +197,12 @@ func (s *Service) DeleteContactPoint(ctx context.Context, a Actor, slug, id stri
 	}
 	return s.store.DeleteContactPoint(ctx, org.ID, id, expectedVersion,
 		s.audit(a, org.ID, "delete", "contact_point", id, diff(old, &domain.ContactPoint{})))
+}
+
+// date formats an optional date for the audit log ("" when unset).
+func date(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/aiguillage/aiguillage/admin-spa"
 	"github.com/aiguillage/aiguillage/api/internal/auth"
 	"github.com/aiguillage/aiguillage/api/internal/commons"
 	"github.com/aiguillage/aiguillage/api/internal/config"
@@ -306,6 +307,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			},
 			TrustedProxies: cfg.TrustedProxies,
 			Widget:         widget.FS(),
+			AdminApp:       adminspa.FS(),
 		})
 		if err != nil {
 			return err

@@ -461,6 +461,15 @@ func TestContactPointEditing(t *testing.T) {
 		if cp.Name != "Première version" || cp.Description != "" || cp.Version != 2 || len(cp.Channels) != 2 {
 			t.Fatalf("after conflict: %+v", cp)
 		}
+		// "Marquer comme vérifié": an empty edit moves only the verification
+		// date, as a new version, audited as a verification.
+		e.clock.t = e.clock.t.Add(48 * time.Hour)
+		tok = e.login(t, "a-editor").AccessToken
+		rec = e.do(t, http.MethodPatch, url, tok, `{}`, "If-Match", `"2"`)
+		mustJSON(t, rec.Body.Bytes(), &cp)
+		if rec.Code != http.StatusOK || rec.Header().Get("ETag") != `"3"` || cp.VerifiedAt != e.clock.t.Format(time.DateOnly) || cp.Name != "Première version" {
+			t.Fatalf("verify: %d %+v", rec.Code, cp)
+		}
 		// The public API sees the edit.
 		if rec := e.do(t, http.MethodGet, "/api/v1/public/contact-points/"+cp.ID, "", ""); !strings.Contains(rec.Body.String(), "Première version") {
 			t.Fatalf("public read: %s", rec.Body)
@@ -480,11 +489,14 @@ func TestContactPointEditing(t *testing.T) {
 		if !found {
 			t.Fatalf("update not in audit log: %+v", audit.Entries)
 		}
+		if audit.Entries[0].Action != "verify" || audit.Entries[0].EntityID != cp.ID {
+			t.Fatalf("verification not in audit log: %+v", audit.Entries[0])
+		}
 		// Delete, then it is gone.
 		if rec := e.do(t, http.MethodDelete, url, tok, "", "If-Match", `"1"`); rec.Code != http.StatusConflict {
 			t.Fatalf("stale delete = %d", rec.Code)
 		}
-		if rec := e.do(t, http.MethodDelete, url, tok, "", "If-Match", `"2"`); rec.Code != http.StatusNoContent {
+		if rec := e.do(t, http.MethodDelete, url, tok, "", "If-Match", `"3"`); rec.Code != http.StatusNoContent {
 			t.Fatalf("delete = %d %s", rec.Code, rec.Body)
 		}
 		if rec := e.do(t, http.MethodGet, url, tok, ""); rec.Code != http.StatusNotFound {
