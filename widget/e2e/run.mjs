@@ -150,6 +150,45 @@ function shadowFocus(page, sel) {
   }, sel);
 }
 
+/** hidePage: the page goes to the background (another tab, the phone's dialer): the widget sends its usage events. */
+function hidePage(page) {
+  return page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+}
+
+/** usageBatches collects the bodies of the usage event batches the page sends. */
+function usageBatches(page, base) {
+  const out = [];
+  page.on('request', (r) => r.url() === base + '/api/v1/public/events' && out.push(JSON.parse(r.postData())));
+  return out;
+}
+
+/** status checks an answer's status, reading its body only when it is not the one expected. */
+async function status(res, want, what) {
+  if (res.status() !== want) throw new Failure(`${what}: ${res.status()} ${await res.text().catch(() => '')}`);
+}
+
+async function stats(base, slug) {
+  const r = await fetch(`${base}/api/v1/public/stats/${slug}`);
+  check(r.ok, `GET /api/v1/public/stats/${slug}: ${r.status}`);
+  return r.json();
+}
+
+/** until polls cond (async, returns true or a description of what is still missing) for up to ms. */
+async function until(cond, ms, what) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await cond();
+    if (last === true) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Failure(`${what} within ${ms / 1000} s: ${last}`);
+}
+
 // ------------------------------------------------------------------ tests
 
 test('1. "jai plus de sous pour payer mon loyer" + Toulon reaches a CAF phone number in ≤ 3 interactions', async ({ page, base }) => {
@@ -336,6 +375,11 @@ test('6. on another origin: API at the script origin, lazy chunk loaded (CORS), 
   const qr = w.locator('button', { hasText: 'QR code' });
   await qr.click();
   await w.locator('.qr svg path').waitFor({ timeout: 10000 });
+  // The usage events go to the API too (a text/plain beacon: no preflight), and are accepted.
+  const sent = page.waitForResponse((r) => r.url() === base + '/api/v1/public/events');
+  await hidePage(page);
+  const res = await sent;
+  await status(res, 202, 'usage events from another origin');
   const third = requests.filter((u) => !u.startsWith(base + '/') && !u.startsWith(site));
   check(third.length === 0, `requests to third parties: ${third.join(', ')}`);
   check(requests.some((u) => u.startsWith(base + '/widget/chunks/answers-')), 'the answers chunk was not loaded from /widget/chunks/');
@@ -371,8 +415,13 @@ test('8. "Quitter rapidement": Escape twice, or one click, replaces the page', a
   await page.waitForURL('https://neutral.test/', { timeout: 5000 });
   await page.goto(base + '/');
   await page.evaluate(() => document.querySelectorAll('orientation-widget').forEach((w) => w.setAttribute('exit-url', 'https://neutral.test/')));
+  await page.locator(W() + ' .opts button').first().waitFor();
+  const batches = usageBatches(page, base);
   await page.locator(W() + ' button', { hasText: 'Quitter rapidement' }).click();
   await page.waitForURL('https://neutral.test/', { timeout: 5000 });
+  // The usage events left before the page was replaced, the exit with them.
+  const exit = batches.find((b) => b.partner === 'var');
+  check(exit && exit.events.at(-1).type === 'exit', `no exit event sent on "Quitter rapidement": ${JSON.stringify(batches)}`);
 });
 
 test('9. picking a theme: an entry point without journey offers themes; the search field suggests them (combobox)', async ({ page, base }) => {
@@ -455,6 +504,146 @@ test('11. 320 px wide (= 400 % zoom): nothing overflows, on the start and on an 
   check(o.length === 0, `overflow on an answer: ${o.slice(0, 5).join(', ')}`);
 });
 
+test('12. impact: a full session (search, commune, answer, a call, feedback « Oui »), then the page hidden: the public statistics move', async ({ page, base }) => {
+  const before = await stats(base, 'var');
+  const batches = usageBatches(page, base);
+  await page.goto(base + '/');
+  // A call opens the phone's dialer: the navigation to tel: is stopped here, after the widget saw the click.
+  await page.evaluate(() => window.addEventListener('click', (e) => {
+    if (e.composedPath().some((n) => n.protocol === 'tel:')) e.preventDefault();
+  }));
+  const w = page.locator(W());
+  const q = 'jai plus de sous pour payer mon loyer';
+  await w.locator('input[name="q"]').fill(q);
+  await w.locator('input[name="q"]').press('Enter');
+  const commune = w.locator('.notice input[name="commune"]');
+  await commune.fill('Toulon');
+  await w.locator('[role="option"]', { hasText: /^Toulon\b/ }).first().click();
+  await w.locator('article.result[data-kind="journey_outcome"] button', { hasText: 'Voir la réponse' }).first().click();
+  const call = w.locator('article.card a[href^="tel:"]').first();
+  await call.waitFor();
+  await call.click();
+  check(page.url().startsWith(base + '/'), `the call left the page: ${page.url()}`);
+  const fb = w.locator('section.fb');
+  await fb.locator('label', { hasText: 'Oui' }).click();
+  check(!(await fb.locator('textarea[name="looking_for"]').isVisible()), '« Que cherchiez-vous ? » is asked after « Oui »');
+  const posted = page.waitForResponse((r) => r.url() === base + '/api/v1/public/feedback');
+  await fb.locator('button[type="submit"]').click();
+  const res = await posted;
+  await status(res, 202, 'feedback');
+  const fbBody = JSON.parse(res.request().postData());
+  check(fbBody.useful === true && fbBody.partner === 'var' && fbBody.entry === 'logement' && /^[0-9a-f-]{36}$/.test(fbBody.outcome) && fbBody.query === q,
+    `feedback body: ${JSON.stringify(fbBody)}`);
+  await fb.locator('.fbmsg', { hasText: 'Merci' }).waitFor();
+
+  const sent = page.waitForResponse((r) => r.url() === base + '/api/v1/public/events' && JSON.parse(r.request().postData()).partner === 'var');
+  await hidePage(page);
+  await status(await sent, 202, 'usage events');
+  const b = batches.find((x) => x.partner === 'var');
+  const types = b.events.map((e) => e.type);
+  log(`   sent ${b.events.length} events: ${types.join(' ')}`);
+  check(/^[A-Za-z0-9_-]{20}$/.test(b.session) && b.entry === 'logement', `batch head: ${JSON.stringify({ ...b, events: undefined })}`);
+  for (const t of ['loaded', 'search', 'outcome', 'contact', 'feedback', 'exit']) check(types.includes(t), `no ${t} event in ${types.join(' ')}`);
+  check(types.filter((t) => t === 'search').length === 1, 'one search counted twice (re-rendered with the commune)');
+  check(b.events.find((e) => e.type === 'search').query === q, 'the search event does not carry the words');
+  const contact = b.events.find((e) => e.type === 'contact');
+  check(contact.channel === 'phone' && contact.contact_point && contact.outcome === fbBody.outcome, `contact event: ${JSON.stringify(contact)}`);
+  const answer = b.events.find((e) => e.type === 'outcome' && e.outcome === fbBody.outcome);
+  check(answer && answer.contact_points.includes(contact.contact_point), 'the outcome event does not list the contact point called');
+  const allowed = new Set(['type', 'at', 'journey', 'step', 'outcome', 'contact_point', 'contact_points', 'channel', 'results', 'answered', 'query']);
+  const extra = b.events.flatMap((e) => Object.keys(e).filter((k) => !allowed.has(k)));
+  check(extra.length === 0 && !JSON.stringify(b).includes('83137'), `fields the server does not define, or the commune: ${extra.join(', ')}`);
+
+  // The aggregates count the raw events as soon as the server's writer has stored them (every second).
+  const cp = (s, id) => s.contact_points?.find((c) => c.id === id) || { shown: 0, clicks: 0 };
+  const phone = (s) => s.channels?.find((c) => c.channel === 'phone')?.clicks || 0;
+  await until(async () => {
+    const a = await stats(base, 'var');
+    const t = a.totals, t0 = before.totals;
+    const moved = {
+      loads: t.loads > t0.loads, searches: t.searches > t0.searches, sessions_answered: t.sessions_answered > t0.sessions_answered,
+      contact_clicks: t.contact_clicks > t0.contact_clicks, phone: phone(a) > phone(before),
+      shown: cp(a, contact.contact_point).shown > cp(before, contact.contact_point).shown,
+      clicks: cp(a, contact.contact_point).clicks > cp(before, contact.contact_point).clicks,
+      feedback: t.feedback > t0.feedback, feedback_useful: t.feedback_useful > t0.feedback_useful, satisfaction: typeof t.satisfaction_rate === 'number',
+    };
+    const still = Object.keys(moved).filter((k) => !moved[k]);
+    return still.length ? `not moved: ${still.join(', ')}` : true;
+  }, 10000, 'GET /api/v1/public/stats/var');
+});
+
+test('13. feedback « Non » with a comment holding a phone number: field errors shown, accepted (202); axe-core on the form', async ({ page, base }) => {
+  await page.goto(base + '/#orientation=p:var;e:logement;c:83137;s:besoin,ou,loyer,caf-aide-logement');
+  const fb = page.locator(W() + ' section.fb');
+  await fb.waitFor();
+  check(await fb.locator('fieldset legend', { hasText: 'Cette réponse vous a-t-elle aidé ?' }).isVisible(), 'the question is not the legend of a fieldset');
+  check(!(await fb.locator('textarea').first().isVisible()), 'the comment is asked before Oui or Non');
+  // Keyboard: Tab to the first choice, an arrow to « Non ».
+  await fb.locator('input[type="radio"]').first().focus();
+  await page.keyboard.press('ArrowRight');
+  const lookingFor = fb.locator('textarea[name="looking_for"]');
+  await lookingFor.waitFor();
+  check(await fb.locator('input[value="non"]').isChecked(), 'the arrow key did not choose « Non »');
+  await axeCheck(page, 'the feedback form');
+  // A comment the server refuses (too long, past the field's own limit): its error under the field.
+  const comment = fb.locator('textarea[name="comment"]');
+  check((await comment.getAttribute('maxlength')) === '1000' && (await lookingFor.getAttribute('maxlength')) === '300', 'length limits');
+  await comment.evaluate((t) => {
+    t.removeAttribute('maxlength');
+    t.value = 'x'.repeat(1001);
+  });
+  await fb.locator('button[type="submit"]').click();
+  await fb.locator('#' + (await comment.getAttribute('id')) + '-e', { hasText: /1000/ }).waitFor();
+  check((await comment.getAttribute('aria-invalid')) === 'true', 'the refused field is not marked aria-invalid');
+  const f = await shadowFocus(page, W());
+  check(f && f.name === 'comment', `focus should move to the refused field, is on ${JSON.stringify(f)}`);
+  check(await fb.locator('[role="status"]', { hasText: 'corrigez' }).isVisible(), 'the live region does not say what to do');
+  await axeCheck(page, 'the feedback form with a field error');
+  await comment.fill('Rappelez-moi au 06 12 34 56 78 : le numéro affiché ne répond pas le samedi.');
+  await lookingFor.fill('Un rendez-vous à la CAF de Toulon');
+  const posted = page.waitForResponse((r) => r.url() === base + '/api/v1/public/feedback');
+  await page.keyboard.press('Tab');
+  const btn = await shadowFocus(page, W());
+  check(btn && btn.tag === 'button' && btn.text === 'Envoyer mon avis', `Tab should reach « Envoyer mon avis », is on ${JSON.stringify(btn)}`);
+  await page.keyboard.press('Enter');
+  const res = await posted;
+  await status(res, 202, 'feedback with a phone number');
+  const body = JSON.parse(res.request().postData());
+  check(body.useful === false && body.comment.includes('06 12 34 56 78') && body.looking_for && body.outcome && !body.query, `feedback body: ${JSON.stringify(body)}`);
+  const thanks = fb.locator('[role="status"]', { hasText: 'Merci' });
+  await thanks.waitFor();
+  check(await thanks.evaluate((el) => el.getRootNode().activeElement === el), 'the focus did not move to the thanks');
+});
+
+test('14. usage events: nothing under Global Privacy Control; sent when the page is left', async ({ ctx, page, base }) => {
+  const gpc = await ctx.newPage();
+  await gpc.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  const requests = [];
+  gpc.on('request', (r) => r.url().includes('/api/v1/public/events') && requests.push(r.url()));
+  await gpc.goto(base + '/');
+  const w = gpc.locator(W());
+  await w.locator('input[name="q"]').fill('loyer impayé');
+  await w.locator('input[name="q"]').press('Enter');
+  await w.locator('article.result').first().waitFor();
+  await w.locator('button.em').click();
+  await hidePage(gpc);
+  await gpc.waitForTimeout(300);
+  check(requests.length === 0, `usage events sent under Global Privacy Control: ${requests.join(', ')}`);
+  check(await w.locator('section.fb').isVisible(), 'feedback is offered under GPC too (it is the resident\'s own act)');
+  await gpc.close();
+  // Left by navigation (pagehide): a beacon outlives the page, seen in the statistics of an entry point no
+  // other test uses.
+  const site = other('emploi.html');
+  fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Emploi</title></head><body><main>
+<orientation-widget partner="var" entry="emploi"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`);
+  const before = (await stats(base, 'var?entry=emploi')).totals.loads;
+  await page.goto(site);
+  await page.locator(W() + ' input[name="q"]').waitFor();
+  await page.goto('about:blank');
+  await until(async () => (await stats(base, 'var?entry=emploi')).totals.loads === before + 1 || `loads ${before}`, 10000, 'the loaded event of a page left');
+});
+
 // ------------------------------------------------------------------ main
 
 let tmp, server, sitesServer, browser, failed = 0, passed = 0, setupFailed = false;
@@ -480,7 +669,7 @@ try {
   const only = process.env.E2E_ONLY;
   for (const t of tests) {
     if (only && !t.name.includes(only)) continue;
-    const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1024, height: 800 }, bypassCSP: t.name.startsWith('4.') });
+    const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1024, height: 800 }, bypassCSP: /^(4|13)\./.test(t.name) });
     ctx.setDefaultTimeout(10000);
     await serveDistIfMissing(ctx, server.base, goServes);
     const page = await ctx.newPage();

@@ -52,17 +52,29 @@ for (const [out, meta] of Object.entries(chunks.metafile.outputs)) {
 
 // Private members of the element, the combobox and the API client get short
 // names in widget.js (distinctive names only: never a DOM property, an event
-// detail key or a field of the context handed to the chunks).
+// detail key, a field of the context handed to the chunks or of a usage
+// event).
 const PRIVATE = [
   'client', 'renderSeq', 'queued', 'started', 'lastEsc', 'themeSheet', 'extraSheets', 'emBtn', 'orgName', 'sensitive',
   'emFocus', 'lastQuery', 'schedule', 'frame', 'restore', 'applyTheme', 'answerStep', 'busy', 'changeCommune',
-  'setCommune', 'startView', 'question', 'arrows', 'searchForm', 'loadThemes', 'themeSuggestions', 'themeButtons',
+  'setCommune', 'startView', 'question', 'arrows', 'searchForm', 'loadThemes', 'themeButtons',
   'communeField', 'errorView', 'outcomeView', 'resultsView', 'themeView', 'toggleEmergency', 'closeEmergency',
   'openEmergency', 'currentState', 'writeState', 'setOpen', 'pickFirst', 'enterPicksFirst', 'minChars', 'timeoutMs',
   'renderView', 'pushView', 'goBack', 'restartView', 'stepOf', 'loadChunk', 'loadAnswers', 'makeCtx', 'emergencyNumber',
   'viewNodes', 'onHash', 'onShow', 'navBar', 'loadPartner', 'startWidget', 'viewStack', 'journeyDoc', 'orgData', 'wrapEl', 'mainEl', 'liveEl',
-  'panelEl', 'themesP', 'placeNow',
+  'panelEl', 'themesP', 'placeNow', 'tr', 'trackOnce', 'onHide', 'stepAnswered', 'gone', 'onKey',
+  'scriptOrigin', 'items', 'active', 'timer', 'pick', 'move', 'head', 'flush', 'hide',
 ];
+
+// Names that must survive keep them: what the chunks read of the context
+// (ctx.ts) and the fields of usage events (events.ts, Fields), sent as they
+// are. Checked here, as a renamed one only fails at run time.
+for (const [f, block] of [['src/ctx.ts', /^export interface Ctx \{$[\s\S]*?^\}/m], ['src/events.ts', /^export type Fields = \{$[\s\S]*?^\};/m]]) {
+  const text = (await readFile(path.join(root, f), 'utf8')).match(block)?.[0];
+  if (!text) throw new Error(`${f}: ${block} not found`);
+  const clash = [...text.matchAll(/^ {2}(\w+)\??[(:]/gm)].map((m) => m[1]).filter((m) => PRIVATE.includes(m));
+  if (clash.length) throw new Error(`${f}: ${clash.join(', ')} would be renamed in widget.js (PRIVATE in scripts/build.mjs)`);
+}
 
 await build({
   ...common,

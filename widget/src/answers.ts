@@ -3,13 +3,17 @@
 
 import type { Ctx as CoreCtx } from './ctx';
 import { answerStrings, type AnswerStrings } from './i18n';
+import type { ApiError } from './api';
+import type { Fields } from './events';
 import { h, link, uid } from './dom';
 import { describe, hasPlan, orderByReachability, status, upcomingExceptions, weekLines, type HoursStatus } from './hours';
 import { clip, dialable, hostOf, mailHref, osmUrl, smsHref, telHref, webUrl } from './sanitize';
-import type { Channel, ContactPoint, OutcomeResponse, SearchResult } from './types';
+import type { Channel, Commune, ContactPoint, OutcomeResponse, SearchResponse } from './types';
 import cssText from './answers.css';
 
 export const css = cssText;
+export { post } from './send';
+export { suggestThemes } from './suggest';
 
 /** Inside the chunk, the context carries the full strings table. */
 type Ctx = Omit<CoreCtx, 's'> & { s: AnswerStrings };
@@ -17,6 +21,8 @@ const full = (c: CoreCtx): Ctx => ({ ...c, s: answerStrings(c.lang) });
 export type Outcome = OutcomeResponse;
 
 const ORDER = ['phone', 'sms', 'online_procedure', 'email', 'contact_form', 'chat', 'website', 'address'];
+/** The channel a usage event names: online procedures, contact forms and chats are all "online". */
+const usageChannel = (kind: string) => (/^(online_procedure|contact_form|chat)$/.test(kind) ? 'online' : kind);
 
 // ------------------------------------------------------------------ cards
 
@@ -40,18 +46,18 @@ function channelItem(ctx: Ctx, c: Channel, cp: ContactPoint): HTMLElement | null
     case 'phone': {
       const href = telHref(c.value);
       const shown = c.label && dialable(c.label) ? c.label : c.value;
-      a = href ? h('a', { class: 'btn', href }, s.call(shown)) : null;
+      a = href ? h('a', { class: 'btn', href, 'data-ch': 'phone', 'data-cp': cp.id }, s.call(shown)) : null;
       if (a && c.label && !dialable(c.label)) a = h('span', null, a, ' ' + c.label);
       break;
     }
     case 'sms': {
       const href = smsHref(c.value);
-      a = href ? link(href, s.sms(c.value)) : null;
+      a = href ? link(href, s.sms(c.value), '', '', 'sms', cp.id) : null;
       break;
     }
     case 'email': {
       const href = mailHref(c.value);
-      a = href ? link(href, s.email(href.slice(7))) : null;
+      a = href ? link(href, s.email(href.slice(7)), '', '', 'email', cp.id) : null;
       break;
     }
     case 'address': {
@@ -63,7 +69,7 @@ function channelItem(ctx: Ctx, c: Channel, cp: ContactPoint): HTMLElement | null
       const href = webUrl(c.value);
       if (!href) return null;
       const text = c.kind === 'website' ? `${s.website} : ${hostOf(href)}` : (s as unknown as Record<string, string>)[c.kind] + (c.label && c.kind === 'online_procedure' ? ` : ${c.label}` : '');
-      a = link(href, text, c.kind === 'online_procedure' ? 'btn' : '', s.newWindow);
+      a = link(href, text, c.kind === 'online_procedure' ? 'btn' : '', s.newWindow, usageChannel(c.kind), cp.id);
     }
   }
   if (!a) return null;
@@ -93,7 +99,7 @@ function card(ctx: Ctx, cp: ContactPoint, level: 'h3' | 'h4' = 'h3'): HTMLElemen
     st ? h('p', { class: 'st ' + (st.open ? 'open' : 'closed') }, describe(st, s), oh!.indicative ? ` (${s.indicative})` : '') : null,
     chans.length ? h('ul', { class: 'chs' }, ...chans) : null,
     addrLines.length ? h('address', null, ...addrLines.flatMap((l, i) => (i ? [h('br'), l] : [l])),
-      map ? h('span', { class: 'map' }, ' ', link(map, s.map, '', s.newWindow)) : null,
+      map ? h('span', { class: 'map' }, ' ', link(map, s.map, '', s.newWindow, 'address', cp.id)) : null,
       typeof cp.distance_km === 'number' && cp.distance_km > 0 ? h('span', { class: 'meta' }, ` (${s.distance(cp.distance_km.toFixed(1).replace('.', ','))})`) : null) : null,
     hoursDetails(ctx, cp),
     cp.reason ? h('p', { class: 'why' }, h('strong', null, s.why), cp.reason) : null,
@@ -158,16 +164,34 @@ function cards(ctx: Ctx, cps: ContactPoint[], level: 'h3' | 'h4'): HTMLElement[]
 
 // ------------------------------------------------------------------ views
 
-export function outcome(core: CoreCtx, o: OutcomeResponse, id: string, query?: string): HTMLElement[] {
+/** shown records the contact points an answer shows (an "outcome" usage event), again only if they change. */
+function shown(ctx: Ctx, cps: ContactPoint[], f: Fields = {}): void {
+  // At most 20 per event (the server's limit): more only in agent mode, where every card of every result shows.
+  const ids = [...new Set(cps.map((c) => c.id))].slice(0, 20);
+  if (ids.length || f.outcome) ctx.once('outcome', { ...f, contact_points: ids }, ids.join());
+}
+
+/**
+ * outcome: a journey outcome (GET /outcomes/{id}), reached from a search (query: its words) or through the
+ * journey (via: the journey and the outcome step).
+ */
+export function outcome(core: CoreCtx, o: OutcomeResponse, id: string, emergencyHint?: boolean, query?: string, via?: Fields): HTMLElement[] {
   const ctx = full(core);
   const s = ctx.s;
   const cps = o.contact_points || [];
   const docs = (o.documents || []).filter((d) => typeof d === 'string' && d);
+  if (o.emergency || emergencyHint) ctx.keepOffUrl();
+  ctx.emit('outcome', { outcome: id, journey: o.journey, step: o.step, emergency: !!o.emergency, contact_points: cps.length });
+  shown(ctx, cps, { ...via, outcome: id });
+  if (o.emergency) ctx.emergency([], 'outcome');
+  const list = cards(ctx, cps, 'h4');
+  // A channel used here is counted with this outcome.
+  for (const el of list) el.querySelectorAll<HTMLElement>('[data-ch]').forEach((a) => (a.dataset.o = id));
   return [
     h('h2', null, o.title || s.contacts),
     o.explanation ? h('p', { class: 'expl' }, o.explanation) : null,
     cps.length ? h('h3', null, s.contacts) : null,
-    ...cards(ctx, cps, 'h4'),
+    ...list,
     docs.length ? h('h3', null, s.documents) : null,
     docs.length ? h('ul', { class: 'docs' }, ...docs.map((d) => h('li', null, d))) : null,
     takeAway(ctx, o.title || '', cps, () => answerText(ctx, o.title, o.explanation, cps, docs)),
@@ -175,33 +199,65 @@ export function outcome(core: CoreCtx, o: OutcomeResponse, id: string, query?: s
   ].filter(Boolean) as HTMLElement[];
 }
 
-export function themeAnswer(core: CoreCtx, label: string, cps: ContactPoint[]): HTMLElement[] {
+export interface ThemeResponse {
+  contact_points?: ContactPoint[];
+  commune?: Commune;
+}
+
+/** themeAnswer: the contact points of a theme for the commune (GET /contact-points?theme=). */
+export function themeAnswer(core: CoreCtx, r: ThemeResponse, slug: string, label: string): HTMLElement[] {
   const ctx = full(core);
   const s = ctx.s;
-  if (!cps.length) return [h('p', null, s.noService)];
-  return [...cards(ctx, cps, 'h3'), takeAway(ctx, label, cps, () => answerText(ctx, label, '', cps, [])),
+  const cps = r.contact_points || [];
+  ctx.announce(s.resultsCount(cps.length));
+  ctx.emit('outcome', { theme: slug, contact_points: cps.length });
+  shown(ctx, cps);
+  const head = h('h2', null, s.themeTitle(label));
+  if (!cps.length) return [head, h('p', null, s.noService)];
+  return [head, ...cards(ctx, cps, 'h3'), takeAway(ctx, label, cps, () => answerText(ctx, label, '', cps, [])),
     ctx.features.feedback ? feedback(ctx, {}) : null].filter(Boolean) as HTMLElement[];
 }
 
-export function results(core: CoreCtx, rs: SearchResult[]): HTMLElement[] {
+/** results: a search in the resident's words (GET /search); an emergency opens the emergency panel. */
+export function results(core: CoreCtx, r: SearchResponse, query: string): HTMLElement[] {
   const ctx = full(core);
   const s = ctx.s;
-  if (!rs.length) return [h('p', null, s.noResults)];
-  return rs.map((r) => {
+  const all = r.results || [];
+  const rs = all.filter((x) => x.kind !== 'emergency');
+  const n = rs.length;
+  ctx.emit('search', { results: n, emergency: !!r.emergency, needs_commune: rs.some((x) => x.needs_commune) });
+  // Once per search typed: not again when a commune is chosen or on Back. The server scrubs the words.
+  ctx.once('search', { query, results: all.length });
+  if (r.emergency) {
+    ctx.keepOffUrl();
+    ctx.emergency(all.filter((x) => x.kind === 'emergency'), 'search', r.emergency_categories?.map((c) => c.slug));
+  }
+  ctx.announce(s.resultsCount(n));
+  const out: (HTMLElement | null)[] = [
+    h('h2', null, s.resultsTitle),
+    h('p', { class: 'count' }, s.resultsCount(n)),
+    !ctx.commune && rs.some((x) => x.needs_commune) ? h('div', { class: 'notice' }, h('p', null, s.communeNeeded), ctx.askCommune()) : null,
+  ];
+  if (!n) return [...out, h('p', null, s.noResults)].filter(Boolean) as HTMLElement[];
+  const seen: ContactPoint[] = [];
+  out.push(...rs.map((r) => {
     const cps = r.contact_points || [];
-    const shown = ctx.agent ? cps.length : 2;
-    const box = h('div', { class: 'cards' }, ...cps.slice(0, shown).map((c) => card(ctx, c, 'h4')));
-    const more: HTMLElement | null = cps.length > shown
+    const first = ctx.agent ? cps.length : 2;
+    seen.push(...cps.slice(0, first));
+    const box = h('div', { class: 'cards' }, ...cps.slice(0, first).map((c) => card(ctx, c, 'h4')));
+    const more: HTMLElement | null = cps.length > first
       ? h('button', {
         type: 'button', class: 'noprint',
         onclick: () => {
-          const rest = cps.slice(shown).map((c) => card(ctx, c, 'h4'));
-          box.append(...rest);
+          const rest = cps.slice(first);
+          const els = rest.map((c) => card(ctx, c, 'h4'));
+          box.append(...els);
           more?.remove();
-          rest[0]?.querySelector<HTMLElement>('h4')?.setAttribute('tabindex', '-1');
-          rest[0]?.querySelector<HTMLElement>('h4')?.focus();
+          ctx.track('outcome', { contact_points: rest.slice(0, 20).map((c) => c.id) }); // shown now
+          els[0]?.querySelector<HTMLElement>('h4')?.setAttribute('tabindex', '-1');
+          els[0]?.querySelector<HTMLElement>('h4')?.focus();
         },
-      }, s.seeMore(cps.length - shown))
+      }, s.seeMore(cps.length - first))
       : null;
     const online = (r.online || []).map((o) => ({ href: webUrl(o.url), t: o.title || o.kind || o.url })).filter((o) => o.href);
     const fiche = webUrl(r.url);
@@ -212,7 +268,11 @@ export function results(core: CoreCtx, rs: SearchResult[]): HTMLElement[] {
       box, more,
       online.length ? h('ul', { class: 'online' }, ...online.map((o) => h('li', null, link(o.href!, o.t, '', s.newWindow)))) : null,
       fiche ? h('p', null, link(fiche, s.readFiche, '', s.newWindow)) : null);
-  });
+  }));
+  // The cards on screen: again when a commune chosen changes them.
+  shown(ctx, seen);
+  if (ctx.features.feedback) out.push(feedback(ctx, { query }));
+  return out.filter(Boolean) as HTMLElement[];
 }
 
 // ------------------------------------------------------------------ take the answer away
@@ -285,33 +345,78 @@ function takeAway(ctx: Ctx, title: string, cps: ContactPoint[], full: () => stri
     qrBox, fallback);
 }
 
+/**
+ * feedback asks « Cette réponse vous a-t-elle aidé ? » (POST /feedback): Oui or Non in a fieldset, then an
+ * optional comment and, on Non, what the resident was looking for. The server's field errors
+ * (problem+json errors[].field) are shown under their field; the result is said in a live region.
+ */
 function feedback(ctx: Ctx, ref: { outcome?: string; query?: string }): HTMLElement {
   const s = ctx.s;
   const id = uid('fb');
   let useful: boolean | undefined;
-  const ta = h('textarea', { id: id + '-t', maxlength: 500, rows: 3 });
-  const msg = h('p', { class: 'msg', role: 'status' });
-  const form = h('form', {
-    hidden: true, novalidate: true,
+  let sending = false;
+  const live = h('p', { class: 'fbmsg', role: 'status' });
+  const field = (name: string, label: string, max: number) => {
+    const fid = `${id}-${name}`;
+    const err = h('p', { id: fid + '-e', class: 'err' });
+    const ta = h('textarea', { id: fid, name, maxlength: max, rows: 3, 'aria-describedby': `${id}-hint ${fid}-e` });
+    return { box: h('div', null, h('label', { for: fid }, label), ta, err), ta, err };
+  };
+  const fields: Record<string, ReturnType<typeof field>> = {
+    comment: field('comment', s.feedbackComment, 1000),
+    looking_for: field('looking_for', s.feedbackLooking, 300),
+  };
+  const more = h('div', { class: 'more', hidden: true },
+    h('p', { id: id + '-hint', class: 'hint' }, s.feedbackHint), fields.comment.box, fields.looking_for.box,
+    h('button', { type: 'submit', class: 'pri' }, s.feedbackSend));
+  const choice = (v: boolean, label: string) => h('label', { class: 'yn' },
+    h('input', {
+      type: 'radio', name: id, value: v ? 'oui' : 'non',
+      onchange: () => {
+        useful = v;
+        more.hidden = false;
+        fields.looking_for.box.hidden = v;
+      },
+    }), label);
+  const text = (f: { ta: HTMLTextAreaElement }) => (f.ta.closest('[hidden]') ? '' : f.ta.value.trim()) || undefined;
+  const form: HTMLFormElement = h('form', {
+    novalidate: true,
     onsubmit: (e: Event) => {
       e.preventDefault();
-      const comment = ta.value.trim().slice(0, 500) || undefined;
-      // POST /api/v1/public/feedback (issue 8), shown only when the partner's features.feedback is true.
-      ctx.api.post('/feedback', { partner: ctx.partner, entry: ctx.entry, outcome: ref.outcome, query: ref.query, useful, comment }).then(() => {
-        box.replaceChildren(h('p', { class: 'msg', role: 'status' }, s.feedbackThanks));
+      if (sending || useful === undefined) return;
+      sending = true;
+      for (const f of Object.values(fields)) {
+        f.err.textContent = '';
+        f.ta.removeAttribute('aria-invalid');
+      }
+      live.textContent = '';
+      const body = {
+        partner: ctx.partner, entry: ctx.entry, outcome: ref.outcome, query: ref.query, useful,
+        comment: text(fields.comment), looking_for: text(fields.looking_for),
+      };
+      ctx.api.post('/feedback', body).then(() => {
+        form.remove();
+        live.textContent = s.feedbackThanks;
+        live.tabIndex = -1;
+        live.focus();
         ctx.emit('feedback', { useful, outcome: ref.outcome });
-      }, () => (msg.textContent = s.sendFailed));
+        ctx.track('feedback', { outcome: ref.outcome });
+      }, (err: ApiError) => {
+        sending = false;
+        let first: HTMLElement | undefined;
+        for (const fe of err.errors || []) {
+          const f = fields[fe.field || ''];
+          if (!f || !fe.detail) continue;
+          f.err.textContent = fe.detail.charAt(0).toUpperCase() + fe.detail.slice(1) + '.';
+          f.ta.setAttribute('aria-invalid', 'true');
+          first ||= f.ta;
+        }
+        live.textContent = first ? s.feedbackInvalid : s.sendFailed;
+        first?.focus();
+      });
     },
-  }, h('label', { for: id + '-t' }, s.feedbackComment), ta, h('button', { type: 'submit', class: 'pri' }, s.send), msg);
-  const choose = (v: boolean) => () => {
-    useful = v;
-    yes.setAttribute('aria-pressed', String(v));
-    no.setAttribute('aria-pressed', String(!v));
-    form.hidden = false;
-  };
-  const yes = h('button', { type: 'button', 'aria-pressed': 'false', onclick: choose(true) }, s.yes);
-  const no = h('button', { type: 'button', 'aria-pressed': 'false', onclick: choose(false) }, s.no);
-  const box = h('section', { class: 'fb noprint', 'aria-labelledby': id + '-h' },
-    h('h3', { id: id + '-h' }, s.feedbackQuestion), h('div', { class: 'row' }, yes, no), form);
-  return box;
+  },
+  h('fieldset', null, h('legend', null, h('h3', null, s.feedbackQuestion)), h('div', { class: 'row' }, choice(true, s.yes), choice(false, s.no))),
+  more);
+  return h('section', { class: 'fb noprint' }, form, live);
 }

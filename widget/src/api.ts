@@ -10,6 +10,8 @@ export class ApiError extends Error {
     public kind: 'network' | 'timeout' | 'http',
     public path: string,
     public detail?: string,
+    /** The fields at fault of a problem+json answer (validation errors). */
+    public errors?: { field?: string; detail?: string }[],
   ) {
     super(`${kind} ${status} ${path}`);
   }
@@ -52,8 +54,9 @@ export class Api {
   private async request<T>(url: string, path: string, init: RequestInit): Promise<T> {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), this.timeoutMs);
-    const fail = (kind: 'network' | 'timeout' | 'http', status = 0, detail?: string) =>
-      new ApiError(status, ctl.signal.aborted ? 'timeout' : kind, path, detail);
+    const fail = (kind: 'network' | 'timeout' | 'http', status = 0, pb?: { detail?: unknown; errors?: unknown }) =>
+      new ApiError(status, ctl.signal.aborted ? 'timeout' : kind, path, typeof pb?.detail === 'string' ? pb.detail : undefined,
+        Array.isArray(pb?.errors) ? pb!.errors : undefined);
     try {
       let res: Response;
       try {
@@ -62,16 +65,7 @@ export class Api {
       } catch {
         throw fail('network');
       }
-      if (!res.ok) {
-        let detail: string | undefined;
-        try {
-          const pb = await res.json();
-          detail = typeof pb.detail === 'string' ? pb.detail : undefined;
-        } catch {
-          /* not problem+json */
-        }
-        throw fail('http', res.status, detail);
-      }
+      if (!res.ok) throw fail('http', res.status, await res.json().catch(() => undefined)); // problem+json, or not
       if (res.status === 202 || res.status === 204) return undefined as T;
       try {
         return (await res.json()) as T;

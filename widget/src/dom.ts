@@ -25,10 +25,13 @@ export function append(el: Node, children: (Child | Child[])[]): void {
   }
 }
 
-/** link builds an <a> to a checked URL; external http(s) links open a new window and say so. */
-export function link(href: string, text: string, cls?: string, newWindowLabel?: string): HTMLAnchorElement {
+/**
+ * link builds an <a> to a checked URL; external http(s) links open a new window and say so. A contact channel
+ * carries data-ch (its kind, as usage events name it) and data-cp (the contact point): using it is counted.
+ */
+export function link(href: string, text: string, cls?: string, newWindowLabel?: string, ch?: string, cp?: string): HTMLAnchorElement {
   const ext = /^https?:/.test(href);
-  return h('a', { href, class: cls, target: ext ? '_blank' : null, rel: ext ? 'noopener noreferrer' : null },
+  return h('a', { href, class: cls, target: ext ? '_blank' : null, rel: ext ? 'noopener noreferrer' : null, 'data-ch': ch, 'data-cp': cp },
     text, ext && newWindowLabel ? h('span', { class: 'sr' }, ' ' + newWindowLabel) : null);
 }
 

@@ -5,12 +5,13 @@
 
 import { Api, ApiError } from './api';
 import { contrast, ensureContrast, onColor, parseColor, toHex, type RGB } from './color';
-import { Combobox, type Item } from './combobox';
+import { Combobox } from './combobox';
 import type { Ctx } from './ctx';
 import { h, link } from './dom';
 import { strings, type Strings } from './i18n';
 import { safeUrl, smsHref, telHref, webUrl } from './sanitize';
 import { decodeState, encodeState, fragmentIsOurs, INSEE, type WidgetState } from './state';
+import { Usage, type Fields } from './events';
 import css from './styles.css';
 import type {
   Commune, ContactPoint, Organisation, PublicJourney, SearchResponse, Step, Theme,
@@ -20,14 +21,15 @@ import type * as Answers from './answers';
 declare const __ANSWERS_CHUNK__: string;
 declare const __QR_CHUNK__: string;
 
-type View =
+type View = (
   | { k: 'start'; notice?: string }
   | { k: 'step'; path: string[] }
   | { k: 'results'; q: string }
   | { k: 'outcome'; id: string }
   | { k: 'theme'; slug: string }
   | { k: 'commune'; then: View; text?: string }
-  | { k: 'error'; err: unknown };
+  | { k: 'error'; err: unknown }
+) & { t?: Record<string, string> }; // t: the usage events this view already recorded (trackOnce)
 
 const DEFAULT_EXIT = 'https://www.google.fr/search?q=meteo';
 const DEFAULT_PRIMARY = '#1d4e89';
@@ -73,11 +75,19 @@ export class OrientationWidget extends HTMLElement {
   private sensitive = false;
   private emFocus = false;
   private lastQuery?: string;
+  /** Usage events of this start (features.events), see events.ts. */
+  private tr?: Usage;
 
   constructor() {
     super();
     this.sr = this.attachShadow({ mode: 'open' });
     this.onKey = this.onKey.bind(this);
+    // A channel used (a link marked data-ch: call, e-mail, map, online…; data-cp: its contact point; data-o:
+    // the journey outcome it answers) is a usage event.
+    this.sr.addEventListener('click', (e) => {
+      const d = (e.target as Element).closest?.<HTMLElement>('[data-ch]')?.dataset;
+      if (d) this.tr?.add('contact', { channel: d.ch, contact_point: d.cp || undefined, outcome: d.o });
+    });
   }
 
   // Properties mirror the attributes (lang is HTMLElement's own).
@@ -98,6 +108,8 @@ export class OrientationWidget extends HTMLElement {
     window.addEventListener('keydown', this.onKey, true);
     window.addEventListener('hashchange', this.onHash);
     window.addEventListener('pageshow', this.onShow);
+    window.addEventListener('pagehide', this.onHide);
+    document.addEventListener('visibilitychange', this.onHide);
     this.schedule();
   }
 
@@ -105,7 +117,16 @@ export class OrientationWidget extends HTMLElement {
     window.removeEventListener('keydown', this.onKey, true);
     window.removeEventListener('hashchange', this.onHash);
     window.removeEventListener('pageshow', this.onShow);
+    window.removeEventListener('pagehide', this.onHide);
+    document.removeEventListener('visibilitychange', this.onHide);
+    this.tr?.flush();
   }
+
+  /** The page is hidden (another tab, the phone's dialer…) or left: record the exit and send the events. */
+  private onHide = (e: Event): void => {
+    if (e.type === 'pagehide' || document.visibilityState === 'hidden') this.tr?.hide();
+    else if (this.tr) this.tr.gone = false;
+  };
 
   /** Back to this page from the back/forward cache after a quick exit: start afresh. */
   private onShow = (e: PageTransitionEvent): void => {
@@ -147,6 +168,8 @@ export class OrientationWidget extends HTMLElement {
     this.journeyDoc = undefined;
     this.themesP = undefined;
     this.viewStack = [];
+    this.tr?.flush(); // the events of the previous partner go with it
+    this.tr = undefined;
     const c = this.commune;
     this.placeNow = INSEE.test(c) ? { code: c } : undefined;
     this.frame(lang);
@@ -197,6 +220,8 @@ export class OrientationWidget extends HTMLElement {
       this.journeyDoc = pj && pj.journey && Array.isArray(pj.journey.steps) ? pj : null;
       this.orgName.textContent = org.name || '';
       this.applyTheme();
+      this.tr = new Usage(this.client.base + '/api/v1/public/events', this.partner, this.entry || undefined, !!org.features?.events);
+      this.tr.add('loaded');
     } catch (e) {
       if (seq !== this.renderSeq) return;
       if (e instanceof ApiError && e.status === 404) console.warn('<orientation-widget>: unknown partner', this.partner);
@@ -289,7 +314,21 @@ export class OrientationWidget extends HTMLElement {
   }
 
   private answerStep(path: string[], next: string): void {
+    this.stepAnswered(path[path.length - 1]);
     this.pushView({ k: 'step', path: [...path, next] });
+  }
+
+  private stepAnswered(step: string): void {
+    this.tr?.add('step', { journey: this.journeyDoc!.journey.slug, step, answered: true });
+  }
+
+  /** trackOnce records an event the first time a view shows it (not again on Back or a re-render), or when its key changes. */
+  private trackOnce(v: View, type: string, f?: Fields, key = ''): void {
+    const t = (v.t ||= {});
+    if (t[type] !== key) {
+      t[type] = key;
+      this.tr?.add(type, f);
+    }
   }
 
   /** render shows the view on top of the stack; focus moves to its heading when the resident caused it. */
@@ -341,7 +380,7 @@ export class OrientationWidget extends HTMLElement {
     const s = this.s;
     switch (v.k) {
       case 'start':
-        return this.startView(v.notice);
+        return this.startView(v);
       case 'error':
         return this.errorView(() => void this.loadPartner(false));
       case 'commune':
@@ -353,31 +392,34 @@ export class OrientationWidget extends HTMLElement {
         const id = v.path[v.path.length - 1];
         const st = this.stepOf(id);
         if (!st) throw new ApiError(404, 'http', 'step');
-        this.emit('step', { journey: this.journeyDoc!.journey.slug, step: st.id, kind: st.kind, depth: v.path.length });
-        if (st.kind === 'location') {
-          if (this.placeNow && st.next) {
-            // The commune is known: go straight on (the location step stays in the path).
-            this.viewStack[this.viewStack.length - 1] = { k: 'step', path: [...v.path, st.next] };
-            return this.viewNodes(this.viewStack[this.viewStack.length - 1]);
-          }
-          return [h('h2', null, st.text || s.communeQuestion), st.help ? h('p', { class: 'help' }, st.help) : null, this.communeField((c) => {
-            this.setCommune(c);
-            if (st.next) this.pushView({ k: 'step', path: [...v.path, st.next] }, true);
-          }), this.navBar()].filter(Boolean) as Node[];
+        const journey = this.journeyDoc!.journey.slug;
+        this.emit('step', { journey, step: st.id, kind: st.kind, depth: v.path.length });
+        if (st.kind === 'location' && this.placeNow && st.next) {
+          // The commune is known: go straight on (the location step stays in the path).
+          this.viewStack[this.viewStack.length - 1] = { k: 'step', path: [...v.path, st.next] };
+          return this.viewNodes(this.viewStack[this.viewStack.length - 1]);
         }
         if (st.kind === 'outcome') {
           const oid = this.journeyDoc!.outcomes?.[st.id];
           if (!oid) throw new ApiError(404, 'http', 'outcome');
-          return this.outcomeView(oid, st.outcome?.emergency);
+          return this.outcomeView(v, oid, st.outcome?.emergency, { journey, step: st.id });
+        }
+        this.trackOnce(v, 'step', { journey, step: st.id });
+        if (st.kind === 'location') {
+          return [h('h2', null, st.text || s.communeQuestion), st.help ? h('p', { class: 'help' }, st.help) : null, this.communeField((c) => {
+            this.setCommune(c);
+            this.stepAnswered(st.id);
+            if (st.next) this.pushView({ k: 'step', path: [...v.path, st.next] }, true);
+          }), this.navBar()].filter(Boolean) as Node[];
         }
         return [...this.question(st, v.path, 'h2'), this.navBar()];
       }
       case 'outcome':
-        return this.outcomeView(v.id);
+        return this.outcomeView(v, v.id);
       case 'results':
-        return this.resultsView(v.q);
+        return this.resultsView(v);
       case 'theme':
-        return this.themeView(v.slug);
+        return this.themeView(v, v.slug);
     }
   }
 
@@ -402,8 +444,9 @@ export class OrientationWidget extends HTMLElement {
 
   // ---------------------------------------------------------------- views
 
-  private startView(notice?: string): Node[] {
+  private startView(v: View & { k: 'start' }): Node[] {
     const s = this.s;
+    const notice = v.notice;
     const ep = this.journeyDoc?.entry_point || this.orgData?.entry_points?.find((e) => e.slug === this.entry);
     const out: (Node | null)[] = [
       h('h2', null, ep?.name || s.title),
@@ -420,11 +463,13 @@ export class OrientationWidget extends HTMLElement {
       }
       if (first) {
         out.push(h('h3', null, s.orQuestions));
+        if (first.kind !== 'outcome') this.trackOnce(v, 'step', { journey: this.journeyDoc.journey.slug, step: first.id });
         if (first.kind === 'question') out.push(...this.question(first, path, 'h4'));
         else if (first.kind === 'location') {
           const at = first;
           out.push(h('h4', null, at.text || s.communeQuestion), this.communeField((c) => {
             this.setCommune(c);
+            this.stepAnswered(at.id);
             if (at.next) this.pushView({ k: 'step', path: [...path, at.next] });
           }));
         } else out.push(h('button', { type: 'button', class: 'pri', onclick: () => this.pushView({ k: 'step', path }) }, first.text));
@@ -461,7 +506,8 @@ export class OrientationWidget extends HTMLElement {
     const s = this.s;
     const cb = new Combobox({
       label: s.searchLabel, hint: s.searchHint, name: 'q', minChars: 3,
-      fetch: (q) => this.themeSuggestions(q),
+      // Suggested themes (answers chunk: loaded before the resident has typed three letters).
+      fetch: async (q) => (await this.loadAnswers()).suggestThemes(await this.loadThemes(), q),
       onSelect: (it) => this.pushView({ k: 'theme', slug: it.id }),
       announce: (n) => n && this.announce(s.suggestionsFound(n)),
     });
@@ -485,20 +531,6 @@ export class OrientationWidget extends HTMLElement {
       .get<{ themes?: Theme[] }>(`/organisations/${encodeURIComponent(this.partner)}/themes`)
       .then((r) => (Array.isArray(r.themes) ? r.themes : []))
       .catch(() => []));
-  }
-
-  private async themeSuggestions(q: string): Promise<Item[]> {
-    const norm = (x: string) => x.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    const words = norm(q).split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
-    if (!words.length) return [];
-    const themes = await this.loadThemes();
-    return themes
-      .filter((t) => {
-        const hay = norm([t.label, ...(t.synonyms || [])].join(' ')).split(/[^a-z0-9]+/);
-        return words.every((w) => hay.some((x) => x.startsWith(w)));
-      })
-      .slice(0, 6)
-      .map((t) => ({ id: t.slug, label: t.label }));
   }
 
   private async themeButtons(slugs: string[] | null, children: boolean): Promise<HTMLElement[]> {
@@ -569,6 +601,7 @@ export class OrientationWidget extends HTMLElement {
 
   private async loadAnswers(): Promise<typeof Answers> {
     const mod = await this.loadChunk<typeof Answers>(__ANSWERS_CHUNK__);
+    Usage.post = mod.post;
     if (this.themeSheet && !this.extraSheets.length) {
       const sh = new CSSStyleSheet();
       sh.replaceSync(mod.css);
@@ -578,7 +611,8 @@ export class OrientationWidget extends HTMLElement {
     return mod;
   }
 
-  private makeCtx(): Ctx {
+  /** The context of the answers chunk for view v (its usage events are recorded once: trackOnce). */
+  private makeCtx(v: View): Ctx {
     return {
       s: this.s,
       lang: this.wrapEl.lang,
@@ -587,79 +621,59 @@ export class OrientationWidget extends HTMLElement {
       entry: this.entry || undefined,
       agent: this.mode === 'agent',
       features: { feedback: !!this.orgData?.features?.feedback, reports: !!this.orgData?.features?.reports },
+      commune: this.placeNow?.code,
       now: () => new Date(),
       emit: (n, d) => this.emit(n, d),
+      track: (n, f) => this.tr?.add(n, f),
+      once: (n, f, key) => this.trackOnce(v, n, f, key),
       announce: (m) => this.announce(m),
+      keepOffUrl: () => (this.sensitive = true),
+      emergency: (first, source, categories) => this.openEmergency(first, source, categories, v),
+      askCommune: () => this.communeField((c) => {
+        this.setCommune(c);
+        this.renderView(true);
+      }),
       shareUrl: () => this.shareUrl(),
       openOutcome: (id) => this.pushView({ k: 'outcome', id }),
       qr: () => this.loadChunk<{ qrSvg: (t: string) => SVGSVGElement }>(__QR_CHUNK__).then((m) => m.qrSvg),
     };
   }
 
-  private async outcomeView(id: string, emergencyHint?: boolean): Promise<Node[]> {
-    const [mod, o] = await Promise.all([
-      this.loadAnswers(),
-      this.client.get<Answers.Outcome>(`/outcomes/${encodeURIComponent(id)}`, { commune: this.placeNow?.code }),
-    ]);
-    if (o.commune) this.setCommune(o.commune);
-    this.sensitive = !!(o.emergency || emergencyHint);
-    this.emit('outcome', { outcome: id, journey: o.journey, step: o.step, emergency: !!o.emergency, contact_points: (o.contact_points || []).length });
-    if (o.emergency) this.openEmergency([], 'outcome');
-    return [...mod.outcome(this.makeCtx(), o, id, this.lastQuery), this.navBar()];
-  }
-
-  private async resultsView(q: string): Promise<Node[]> {
-    const s = this.s;
-    this.lastQuery = q;
-    const [mod, r] = await Promise.all([
-      this.loadAnswers(),
-      this.client.get<SearchResponse>('/search', { q, commune: this.placeNow?.code, partner: this.partner, entry: this.entry || undefined, limit: 5 }),
-    ]);
+  /** answer fetches what view v shows, with the answers chunk, and lets the chunk render it. */
+  private async answer<T extends { commune?: Commune }>(v: View, path: string, params: Record<string, string | number | undefined>,
+    render: (mod: typeof Answers, ctx: Ctx, r: T) => HTMLElement[]): Promise<Node[]> {
+    const [mod, r] = await Promise.all([this.loadAnswers(), this.client.get<T>(path, params)]);
     if (r.commune) this.setCommune(r.commune);
-    const results = (r.results || []).filter((x) => x.kind !== 'emergency');
-    const n = results.length;
-    this.emit('search', { results: n, emergency: !!r.emergency, needs_commune: results.some((x) => x.needs_commune) });
-    if (r.emergency) {
-      this.sensitive = true;
-      this.openEmergency(r.results?.filter((x) => x.kind === 'emergency') || [], 'search', r.emergency_categories?.map((c) => c.slug));
-    }
-    this.announce(s.resultsCount(n));
-    const needCommune = !this.placeNow && results.some((x) => x.needs_commune);
-    return [
-      h('h2', null, s.resultsTitle),
-      h('p', { class: 'count' }, s.resultsCount(n)),
-      needCommune ? h('div', { class: 'notice' }, h('p', null, s.communeNeeded), this.communeField((c) => {
-        this.setCommune(c);
-        this.renderView(true);
-      })) : null,
-      ...mod.results(this.makeCtx(), results),
-      this.navBar(),
-    ].filter(Boolean) as Node[];
+    return [...render(mod, this.makeCtx(v), r), this.navBar()];
   }
 
-  private async themeView(slug: string): Promise<Node[]> {
-    const s = this.s;
+  /** outcomeView shows a journey outcome; via: the journey and step when reached through the journey. */
+  private outcomeView(v: View, id: string, emergencyHint?: boolean, via?: Fields): Promise<Node[]> {
+    // The words searched go with the feedback when the outcome was reached from a search.
+    const q = via ? undefined : this.lastQuery;
+    return this.answer<Answers.Outcome>(v, '/outcomes/' + encodeURIComponent(id), { commune: this.placeNow?.code },
+      (m, ctx, o) => m.outcome(ctx, o, id, emergencyHint, q, via));
+  }
+
+  private resultsView(v: View & { k: 'results' }): Promise<Node[]> {
+    const q = (this.lastQuery = v.q);
+    return this.answer<SearchResponse>(v, '/search', { q, commune: this.placeNow?.code, partner: this.partner, entry: this.entry || undefined, limit: 5 },
+      (m, ctx, r) => m.results(ctx, r, q));
+  }
+
+  private async themeView(v: View, slug: string): Promise<Node[]> {
     const all = await this.loadThemes();
-    const t = all.find((x) => x.slug === slug);
-    const label = t?.label || slug;
-    const kids = all.filter((x) => x.parent_slug === slug);
-    if (kids.length) {
+    const label = all.find((x) => x.slug === slug)?.label || slug;
+    if (all.some((x) => x.parent_slug === slug)) {
       const list = await this.themeButtons([slug], true);
-      return [h('h2', null, label), h('p', null, s.themePrecise), h('ul', { class: 'opts' }, ...list), this.navBar()];
+      return [h('h2', null, label), h('p', null, this.s.themePrecise), h('ul', { class: 'opts' }, ...list), this.navBar()];
     }
     if (!this.placeNow) {
       this.viewStack[this.viewStack.length - 1] = { k: 'commune', then: { k: 'theme', slug } };
       return this.viewNodes(this.viewStack[this.viewStack.length - 1]);
     }
-    const [mod, r] = await Promise.all([
-      this.loadAnswers(),
-      this.client.get<{ contact_points?: ContactPoint[]; commune?: Commune }>('/contact-points', { theme: slug, commune: this.placeNow.code, limit: 10 }),
-    ]);
-    if (r.commune) this.setCommune(r.commune);
-    const cps = r.contact_points || [];
-    this.announce(s.resultsCount(cps.length));
-    this.emit('outcome', { theme: slug, contact_points: cps.length });
-    return [h('h2', null, s.themeTitle(label)), ...mod.themeAnswer(this.makeCtx(), label, cps), this.navBar()];
+    return this.answer<Answers.ThemeResponse>(v, '/contact-points', { theme: slug, commune: this.placeNow.code, limit: 10 },
+      (m, ctx, r) => m.themeAnswer(ctx, r, slug, label));
   }
 
   // ---------------------------------------------------------------- emergency
@@ -676,9 +690,10 @@ export class OrientationWidget extends HTMLElement {
   }
 
   /** openEmergency shows the panel: the numbers for this situation first, then every emergency number. */
-  private openEmergency(first: { title: string; contact_points?: ContactPoint[] }[], source: string, categories?: string[]): void {
+  private openEmergency(first: { title: string; contact_points?: ContactPoint[] }[], source: string, categories?: string[], v?: View): void {
     const s = this.s;
-    const all = h('ul', { class: 'nums' }, ...FALLBACK_EMERGENCY.map(([n, name, sms]) => this.emergencyNumber({ id: n, name, channels: [{ kind: sms ? 'sms' : 'phone', value: n }] })));
+    // The built-in numbers have no contact point id (their use is counted without one).
+    const all = h('ul', { class: 'nums' }, ...FALLBACK_EMERGENCY.map(([n, name, sms]) => this.emergencyNumber({ id: '', name, channels: [{ kind: sms ? 'sms' : 'phone', value: n }] })));
     this.panelEl.replaceChildren(
       h('h2', { id: 'emg-h', tabindex: -1 }, s.emergencyLong),
       h('p', null, s.emergencyIntro),
@@ -692,6 +707,9 @@ export class OrientationWidget extends HTMLElement {
     (this.panelEl.firstChild as HTMLElement).focus();
     this.emFocus = source !== 'button';
     this.emit('emergency', { source, categories });
+    // Opened by a view (a search, an outcome): once for that view, not at each re-render.
+    if (v) this.trackOnce(v, 'emergency');
+    else this.tr?.add('emergency');
     this.client.get<{ numbers?: ContactPoint[] }>('/emergency', { commune: this.placeNow?.code })
       .then((r) => r.numbers?.length && all.replaceChildren(...r.numbers.map((c) => this.emergencyNumber(c))))
       .catch(() => undefined); // the national numbers above stay
@@ -707,10 +725,10 @@ export class OrientationWidget extends HTMLElement {
     const smsH = sms && smsHref(sms.value);
     const chatH = chat && webUrl(chat.value);
     return h('li', { class: 'num' },
-      tel ? h('a', { class: 'btn call', href: tel }, h('span', { class: 'sr' }, s.call('')), h('span', { class: 'big' }, phone!.label || phone!.value), ' ', c.name) : h('p', { class: 'nm' }, c.name),
+      tel ? h('a', { class: 'btn call', href: tel, 'data-ch': 'phone', 'data-cp': c.id }, h('span', { class: 'sr' }, s.call('')), h('span', { class: 'big' }, phone!.label || phone!.value), ' ', c.name) : h('p', { class: 'nm' }, c.name),
       phone?.cost_note ? h('p', { class: 'cost' }, phone.cost_note) : null,
-      smsH ? link(smsH, s.sms(sms!.value), 'sms') : null,
-      chatH ? link(chatH, s.chat, 'chat', s.newWindow) : null);
+      smsH ? link(smsH, s.sms(sms!.value), 'sms', '', 'sms', c.id) : null,
+      chatH ? link(chatH, s.chat, 'chat', s.newWindow, 'online', c.id) : null);
   }
 
   // ---------------------------------------------------------------- quick exit
@@ -732,6 +750,8 @@ export class OrientationWidget extends HTMLElement {
     this.sr.replaceChildren();
     if (fragmentIsOurs(location.hash) && location.hash) history.replaceState(history.state, '', location.pathname + location.search);
     this.emit('exit', {});
+    this.tr?.hide(); // sent before the page is replaced (a beacon outlives the page)
+    this.tr = undefined;
     // Several widgets on the page all clear themselves; only the first one navigates.
     if (!leaving) location.replace(url);
     leaving = true;

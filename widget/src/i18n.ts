@@ -7,7 +7,6 @@ const fr = {
   title: 'Trouver le bon service',
   emergency: 'Urgence',
   emergencyLong: 'Numéros d’urgence',
-  emergencyFirst: 'Pour votre situation',
   emergencyAll: 'Tous les numéros d’urgence',
   emergencyIntro: 'En cas de danger immédiat, appelez. Ces numéros sont gratuits et répondent jour et nuit.',
   close: 'Fermer',
@@ -22,23 +21,17 @@ const fr = {
   searchButton: 'Rechercher',
   orQuestions: 'Ou répondez à quelques questions',
   orThemes: 'Ou choisissez un sujet',
-  themeSuggestions: 'Sujets proposés',
   // Commune
   communeLabel: 'Votre commune',
   communeHint: 'Tapez le nom de la commune ou son code postal, puis choisissez-la dans la liste.',
   communeQuestion: 'Dans quelle commune habitez-vous ?',
-  communeNeeded: 'Indiquez votre commune pour voir les services près de chez vous.',
   communeNotFound: 'Aucune commune ne correspond. Vérifiez l’orthographe ou tapez le code postal.',
   communeChange: 'Changer de commune',
   communeCurrent: (name: string) => `Commune : ${name}`,
   communesFound: (n: number) => (n === 0 ? 'Aucune commune trouvée' : n === 1 ? '1 commune proposée' : `${n} communes proposées`),
   suggestionsFound: (n: number) => (n === 1 ? '1 sujet proposé' : `${n} sujets proposés`),
   validate: 'Valider',
-  next: 'Continuer',
-  // Search results and themes (the rest is in frAnswers)
-  resultsTitle: 'Ce qui correspond à votre situation',
-  resultsCount: (n: number) => (n === 0 ? 'Aucun résultat' : n === 1 ? '1 résultat' : `${n} résultats`),
-  themeTitle: (label: string) => `Services pour : ${label}`,
+  // Themes (results are in frAnswers)
   themePrecise: 'Précisez votre besoin',
   call: (n: string) => `Appeler le ${n}`,
   sms: (n: string) => `Envoyer un SMS au ${n}`,
@@ -58,6 +51,10 @@ const fr = {
 // apart so that the first load carries only what the first question needs.
 const frAnswers = {
   // Results
+  resultsTitle: 'Ce qui correspond à votre situation',
+  resultsCount: (n: number) => (n === 0 ? 'Aucun résultat' : n === 1 ? '1 résultat' : `${n} résultats`),
+  themeTitle: (label: string) => `Services pour : ${label}`,
+  communeNeeded: 'Indiquez votre commune pour voir les services près de chez vous.',
   noResults: 'Nous n’avons rien trouvé pour ces mots. Essayez avec d’autres mots, ou choisissez un sujet.',
   seeAnswer: 'Voir la réponse détaillée',
   seeMore: (n: number) => (n === 1 ? 'Voir 1 autre service' : `Voir ${n} autres services`),
@@ -116,9 +113,12 @@ const frAnswers = {
   feedbackQuestion: 'Cette réponse vous a-t-elle aidé ?',
   yes: 'Oui',
   no: 'Non',
-  feedbackComment: 'Un commentaire ? (facultatif, n’indiquez pas d’information personnelle)',
-  send: 'Envoyer',
-  feedbackThanks: 'Merci pour votre avis.',
+  feedbackHint: 'Facultatif. N’indiquez ni votre nom, ni votre numéro, ni votre adresse.',
+  feedbackComment: 'Un commentaire ?',
+  feedbackLooking: 'Que cherchiez-vous ?',
+  feedbackSend: 'Envoyer mon avis',
+  feedbackThanks: 'Merci pour votre avis : il sert à améliorer ce service.',
+  feedbackInvalid: 'Votre avis n’a pas été envoyé : corrigez le champ signalé.',
 
   sendFailed: 'L’envoi n’a pas fonctionné. Réessayez dans un instant.',
 };

@@ -22,7 +22,7 @@ export interface Organisation {
   name?: string;
   branding?: Branding;
   entry_points?: EntryPoint[];
-  features?: { feedback?: boolean; reports?: boolean };
+  features?: { events?: boolean; feedback?: boolean; reports?: boolean };
 }
 
 export interface Theme {

@@ -41,6 +41,15 @@ describe('Api', () => {
     await new Api('https://api.example').get('/search', { q: 'mon loyer & co', commune: undefined, partner: 'var', entry: '' });
     expect(urls[0]).toBe('https://api.example/api/v1/public/search?q=mon+loyer+%26+co&partner=var');
   });
+  it('keeps the fields at fault of a problem+json answer', async () => {
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({
+      title: 'Requête invalide', status: 400, detail: 'Avis invalide.', errors: [{ field: 'comment', detail: 'ne doit pas dépasser 1000 caractères' }],
+    }), { status: 400, headers: { 'Content-Type': 'application/problem+json' } }));
+    const err = await new Api('https://api.example').post('/feedback', { useful: false }).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'http', status: 400, detail: 'Avis invalide.', errors: [{ field: 'comment', detail: 'ne doit pas dépasser 1000 caractères' }] });
+    vi.stubGlobal('fetch', async () => new Response('<html>Bad gateway</html>', { status: 502 }));
+    expect(await new Api('https://api.example').get('/x').catch((e) => e)).toMatchObject({ status: 502, detail: undefined, errors: undefined });
+  });
   it('a network failure is a network error', async () => {
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('Failed to fetch');
