@@ -329,8 +329,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		go func() { errc <- hs.Serve(ln) }()
 		local := "http://" + displayAddr(ln.Addr())
 		log.Info("listening", "addr", ln.Addr().String(), "database", string(s.Dialect()), "communes", ref.Communes())
-		fmt.Fprintf(stdout, "Aiguillage écoute sur %s\n  Démonstration du widget : %s/\n  Intégration (webmasters) : %s/integration\n  API publique : %s/api/v1/public/search?q=loyer&commune=83137\n  Documentation : %s/docs/\n  OpenAPI : %s/openapi.json\n",
-			local, local, local, local, local, local)
+		fmt.Fprintf(stdout, "Aiguillage écoute sur %s\n  Démonstration du widget : %s/\n  Intégration (webmasters) : %s/integration\n  Espace référents : %s/admin/\n  Statistiques publiques : %s/stats\n  API publique : %s/api/v1/public/search?q=loyer&commune=83137\n  Documentation : %s/docs/\n  OpenAPI : %s/openapi.json\n",
+			local, local, local, local, local, local, local, local)
 		select {
 		case err := <-errc:
 			return fmt.Errorf("serve: %w", err)
