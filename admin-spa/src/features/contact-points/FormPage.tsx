@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useLocation, useNavigate, useParams, Link } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Input } from '@codegouvfr/react-dsfr/Input';
@@ -101,13 +101,14 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
     void qc.invalidateQueries({ queryKey: ['contact-points', org] });
   };
 
-  const afterError = (err: unknown) => {
-    setError(err);
-    setTimeout(() => {
-      if (err instanceof ApiError && err.isConflict) conflictRef.current?.focus();
-      else summary.current?.focus();
-    });
-  };
+  const afterError = (err: unknown) => setError(err);
+  // Once the error is on screen, move the focus to it (the conflict notice
+  // or the summary of field errors), so screen readers announce it.
+  useEffect(() => {
+    if (!error) return;
+    if (error instanceof ApiError && error.isConflict) conflictRef.current?.focus();
+    else summary.current?.focus();
+  }, [error]);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -192,7 +193,7 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
       {readOnly && <Alert as="h2" severity="info" small description="Votre rôle de lecteur permet de consulter ce point de contact, pas de le modifier." className="fr-mb-3w" />}
       {current && (
         <div className="fr-mb-3w app-row" style={{ alignItems: 'center' }}>
-          <p className="fr-mb-0">
+          <div className="fr-mb-0">
             Dernière vérification : <strong>{formatDate(current.verified_at)}</strong>{' '}
             {isStale(current.verified_at) ? (
               <Badge severity="warning" small>
@@ -203,7 +204,7 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
                 À jour
               </Badge>
             )}
-          </p>
+          </div>
           {!readOnly && (
             <Button priority="secondary" size="small" type="button" disabled={saving || dirty} onClick={() => void markVerified()} title={dirty ? 'Enregistrez d\u2019abord vos modifications : l\u2019enregistrement vaut vérification.' : undefined}>
               Marquer comme vérifié
