@@ -20,7 +20,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -35,6 +34,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aiguillage/aiguillage/api/internal/genfile"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 )
 
@@ -83,11 +83,11 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := geo.Parse(bytes.NewReader(text.Bytes())); err != nil {
 		return fmt.Errorf("the output does not parse: %w", err)
 	}
-	gz, err := compress(text.Bytes())
+	gz, err := genfile.Compress(text.Bytes())
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(*out, gz); err != nil {
+	if err := genfile.WriteAtomic(*out, gz); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d bytes (%d uncompressed)\n", *out, len(gz), text.Len())
@@ -521,41 +521,4 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
-}
-
-// compress gzips b with a fixed header (no name, no time), so that the
-// same input gives the same bytes.
-func compress(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".gencommunes-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

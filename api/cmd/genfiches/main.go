@@ -22,7 +22,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
@@ -30,11 +29,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"time"
 
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/fiches"
+	"github.com/aiguillage/aiguillage/api/internal/genfile"
 )
 
 func main() {
@@ -76,11 +75,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fiches.WriteJSONL(&text, all); err != nil {
 		return err
 	}
-	gz, err := compress(text.Bytes())
+	gz, err := genfile.Compress(text.Bytes())
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(*out, gz); err != nil {
+	if err := genfile.WriteAtomic(*out, gz); err != nil {
 		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	summarize(stdout, all, rep)
@@ -113,41 +112,4 @@ func summarize(w io.Writer, all []*domain.Fiche, rep fiches.Report) {
 		rep.Files+rep.Resources, kinds['F'], kinds['N'], rep.Resources, len(rep.Skipped))
 	fmt.Fprintf(w, "%d places (%d with phone numbers), %d online services; %d fiches name %d kinds of office of the directory\n",
 		places, withPhones, online, withPivots, len(codes))
-}
-
-// compress gzips b with a fixed header (no name, no time), so that the
-// same input gives the same bytes.
-func compress(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".genfiches-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/aiguillage/aiguillage/api/internal/accounts"
@@ -16,7 +14,6 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/commons"
 	"github.com/aiguillage/aiguillage/api/internal/config"
 	"github.com/aiguillage/aiguillage/api/internal/directory"
-	"github.com/aiguillage/aiguillage/api/internal/emergency"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/search"
 	"github.com/aiguillage/aiguillage/api/internal/store"
@@ -67,25 +64,12 @@ func randomSuffix() string {
 // newSearch builds the search service and its first index. The caller runs
 // its Run method to keep the index fresh.
 func newSearch(ctx context.Context, log *slog.Logger, s *store.Store, dir *directory.Service) (*search.Service, error) {
-	lx, err := search.LoadLexicon()
+	sh, err := search.LoadShipped()
 	if err != nil {
 		return nil, err
 	}
-	det, err := emergency.Load()
-	if err != nil {
-		return nil, fmt.Errorf("emergency detector: %w", err)
-	}
-	types, err := commons.PivotTypes()
-	if err != nil {
-		return nil, fmt.Errorf("load pivot types: %w", err)
-	}
-	pivots := make([]search.PivotType, 0, len(types))
-	for _, p := range types {
-		pivots = append(pivots, search.PivotType{Code: p.Code, Label: p.Label, Themes: p.Themes})
-	}
-	slices.SortFunc(pivots, func(a, b search.PivotType) int { return strings.Compare(a.Code, b.Code) })
 	svc := search.New(search.Options{
-		Source: s, Directory: dir, Detector: det, Lexicon: lx, Pivots: pivots, Misses: s,
+		Source: s, Directory: dir, Detector: sh.Detector, Lexicon: sh.Lexicon, Pivots: sh.Pivots, Misses: s,
 		Generation: s.Generation, Stamp: s.ChangeStamp, Logger: log, Now: time.Now,
 	})
 	if err := svc.Refresh(ctx); err != nil {

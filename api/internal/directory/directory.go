@@ -388,7 +388,7 @@ func (s *Service) Resolve(cands []*domain.ContactPoint, commune *domain.Commune)
 	var nearest []*domain.ContactPoint
 	for _, c := range cands {
 		if c.Coverage.Rule == domain.CoverageNearest {
-			if c.Address != nil && departementOf(c.Address.CommuneCode) == commune.Departement {
+			if c.Address != nil && domain.DepartementOf(c.Address.CommuneCode) == commune.Departement {
 				nearest = append(nearest, c)
 			}
 			continue
@@ -400,16 +400,6 @@ func (s *Service) Resolve(cands []*domain.ContactPoint, commune *domain.Commune)
 	all = append(all, s.resolveNearest(nearest, commune)...)
 	slices.SortStableFunc(all, compareLocated)
 	return dedupeBySource(all)
-}
-
-// departementOf returns the département of a commune code by its prefix,
-// as the store files nearest-rule offices (2A/2B for Corsica, three digits
-// overseas).
-func departementOf(code string) string {
-	if len(code) == 5 && code[:2] == "97" {
-		return code[:3]
-	}
-	return code[:min(2, len(code))]
 }
 
 // Themes returns the needs a partner's residents can pick from: the national

@@ -365,6 +365,19 @@ var (
 // ValidINSEE reports whether s has the shape of an INSEE commune code (e.g. 83137, 2A004).
 func ValidINSEE(s string) bool { return inseeRE.MatchString(s) }
 
+// DepartementOf returns the département code of an INSEE commune code by
+// its prefix: 3 digits overseas (97x), else the first two characters (2A,
+// 2B included). Nearest-rule offices are filed and looked up by it.
+func DepartementOf(insee string) string {
+	if len(insee) == 5 && insee[:2] == "97" {
+		return insee[:3]
+	}
+	if len(insee) >= 2 {
+		return insee[:2]
+	}
+	return insee
+}
+
 // ValidDepartement reports whether s has the shape of a département code (01…95, 2A, 2B, 971…989).
 func ValidDepartement(s string) bool { return deptRE.MatchString(s) }
 

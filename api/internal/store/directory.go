@@ -362,7 +362,7 @@ func coverageRows(c *domain.ContactPoint) []coverageRow {
 	switch c.Coverage.Rule {
 	case domain.CoverageNearest:
 		if c.Address != nil {
-			add(levelNearest, departementOf(c.Address.CommuneCode))
+			add(levelNearest, domain.DepartementOf(c.Address.CommuneCode))
 		}
 	default:
 		if c.Coverage.National {
@@ -381,18 +381,6 @@ func coverageRows(c *domain.ContactPoint) []coverageRow {
 		return strings.Compare(a.Code, b.Code)
 	})
 	return slices.Compact(rows)
-}
-
-// departementOf returns the département code of an INSEE commune code:
-// 3 digits overseas (97x), else the first two characters (2A, 2B included).
-func departementOf(insee string) string {
-	if len(insee) == 5 && insee[:2] == "97" {
-		return insee[:3]
-	}
-	if len(insee) >= 2 {
-		return insee[:2]
-	}
-	return insee
 }
 
 func (s *Store) FindContactPointByID(ctx context.Context, id string) (*domain.ContactPoint, error) {

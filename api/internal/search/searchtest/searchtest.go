@@ -10,14 +10,11 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/aiguillage/aiguillage/api/internal/commons"
 	"github.com/aiguillage/aiguillage/api/internal/directory"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
-	"github.com/aiguillage/aiguillage/api/internal/emergency"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/importer"
 	"github.com/aiguillage/aiguillage/api/internal/search"
@@ -90,24 +87,14 @@ func Setup(ctx context.Context, opt Options) (*Env, error) {
 		s.Close()
 		return nil, err
 	}
-	pivots := make([]search.PivotType, 0, len(types))
-	for _, p := range types {
-		pivots = append(pivots, search.PivotType{Code: p.Code, Label: p.Label, Themes: p.Themes})
-	}
-	slices.SortFunc(pivots, func(a, b search.PivotType) int { return strings.Compare(a.Code, b.Code) })
-	lx, err := search.LoadLexicon()
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	det, err := emergency.Load()
+	sh, err := search.LoadShipped()
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	knownPivot := func(code string) bool { _, ok := types[code]; return ok }
 	dir := directory.New(s, ref, knownPivot)
-	svc := search.New(search.Options{Source: s, Directory: dir, Detector: det, Lexicon: lx, Pivots: pivots, Misses: s,
+	svc := search.New(search.Options{Source: s, Directory: dir, Detector: sh.Detector, Lexicon: sh.Lexicon, Pivots: sh.Pivots, Misses: s,
 		Generation: s.Generation, Stamp: s.ChangeStamp, StampEvery: opt.StampEvery, Logger: opt.Logger, Now: time.Now})
 	if err := svc.Refresh(ctx); err != nil {
 		s.Close()
