@@ -15,25 +15,20 @@
 
 import { chromium } from 'playwright-core';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import zlib from 'node:zlib';
+import { tests, test, assert, axe, png, signIn, EDITOR, log, setShots } from './harness.mjs';
 
 const run = promisify(execFile);
 const spa = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repo = path.resolve(spa, '..');
 const dist = path.join(spa, 'dist');
-const require = createRequire(import.meta.url);
-const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 
 // The Go server's policy for /admin/ (api/internal/httpapi/adminapp.go).
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data: blob:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -113,58 +108,7 @@ async function startFront(port, goPort) {
   return { server, base: `http://127.0.0.1:${port}` };
 }
 
-// ------------------------------------------------------------------ harness
-
-const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-async function axe(page, label) {
-  // Evaluated through the devtools protocol: the page's CSP forbids inline scripts.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  });
-  if (process.env.E2E_SHOTS) await page.screenshot({ path: path.join(shots, label.replace(/\W+/g, '_') + '.png'), fullPage: true });
-  assert(result.length === 0, `axe violations on ${label}:\n  ${result.join('\n  ')}`);
-  log(`  axe ok: ${label}`);
-}
-
-/** A size×size blue PNG. */
-function png(size) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(Buffer.concat([Buffer.from(type), data])) >>> 0);
-    return Buffer.concat([len, Buffer.from(type), data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, Buffer.from([0x1d, 0x4e, 0x89]))]);
-  const raw = Buffer.concat(Array.from({ length: size }, () => row));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-async function signIn(page, front, email, password) {
-  await page.goto(front + '/admin/');
-  await page.waitForURL(/\/admin\/connexion/);
-  await page.getByLabel('Adresse électronique').fill(email);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/admin\/o\/[^/]+$/);
-  await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
-}
-
-const EDITOR = ['editeur@var.demo.aiguillage.fr', 'demo-var-editeur-2026'];
+// ------------------------------------------------------------------ tests
 
 test('sign-in page: wrong password, then sign in, accessible', async ({ page, front }) => {
   await page.goto(front + '/admin/');
@@ -376,7 +320,9 @@ test('branding: contrast check, API field error, save, logo upload', async ({ pa
 // ------------------------------------------------------------------ main
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'admin-spa-e2e-'));
-const shots = tmp;
+setShots(tmp);
+// Every *.e2e.mjs file beside this one registers more tests, in name order.
+for (const f of (await readdir(path.join(spa, 'e2e'))).filter((f) => f.endsWith('.e2e.mjs')).sort()) await import('./' + f);
 let go, front, browser;
 let failed = 0;
 try {
