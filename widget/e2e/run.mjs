@@ -61,6 +61,7 @@ async function startServer(tmp) {
     AIGUILLAGE_PUBLIC_URL: `http://127.0.0.1:${port}`,
     AIGUILLAGE_LOG_LEVEL: 'warn',
     AIGUILLAGE_LOG_FORMAT: 'text',
+    AIGUILLAGE_DEMO_MODE: 'true', // the demo référents sign in (test 15: a draft preview)
   };
   log('migrate + demo…');
   await run(bin, ['migrate'], { env });
@@ -642,6 +643,79 @@ test('14. usage events: nothing under Global Privacy Control; sent when the page
   await page.locator(W() + ' input[name="q"]').waitFor();
   await page.goto('about:blank');
   await until(async () => (await stats(base, 'var?entry=emploi')).totals.loads === before + 1 || `loads ${before}`, 10000, 'the loaded event of a page left');
+});
+
+test('15. a journey draft preview (preview attribute): the draft\'s question and outcome, the mark « Aperçu du brouillon », no usage event, no feedback', async ({ page, base }) => {
+  const api = async (method, url, token, body, headers = {}) => {
+    const r = await fetch(base + url, {
+      method, headers: { ...(token ? { Authorization: 'Bearer ' + token } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, etag: r.headers.get('ETag'), body: text ? JSON.parse(text) : null };
+  };
+  const login = async (email, password) => {
+    const r = await api('POST', '/api/v1/auth/login', '', { email, password });
+    check(r.status === 200, `login ${email}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.access_token;
+  };
+  const editor = await login('editeur@var.demo.aiguillage.fr', 'demo-var-editeur-2026');
+  const viewer = await login('lecteur@var.demo.aiguillage.fr', 'demo-var-lecteur-2026');
+  const path = '/api/v1/admin/organisations/var/journeys/logement-loyer';
+  // The draft now differs from the published version: another first question and another explanation.
+  const got = await api('GET', path, editor);
+  check(got.status === 200 && got.etag, `draft: ${got.status}`);
+  const original = got.body.journey;
+  const draft = structuredClone(original);
+  const QUESTION = 'Brouillon : quelle est votre situation aujourd’hui ?';
+  const EXPLANATION = 'Texte du brouillon : demandez l’aide au logement à la CAF.';
+  draft.steps.find((st) => st.id === 'besoin').text = QUESTION;
+  draft.steps.find((st) => st.id === 'caf-aide-logement').outcome.explanation = EXPLANATION;
+  const saved = await api('PUT', path, editor, draft, { 'If-Match': got.etag });
+  check(saved.status === 200, `save the draft: ${saved.status} ${JSON.stringify(saved.body)}`);
+  try {
+    // A viewer may preview.
+    const pt = await api('POST', path + '/preview-token', viewer);
+    check(pt.status === 201 && pt.body.token && Date.parse(pt.body.expires_at) > Date.now(), `preview token: ${pt.status} ${JSON.stringify(pt.body)}`);
+    const published = await api('GET', '/api/v1/public/organisations/var/journeys/logement');
+    check(published.body.journey.steps.find((st) => st.id === 'besoin').text !== QUESTION, 'the draft leaked into the published journey');
+
+    const sent = [];
+    page.on('request', (r) => /\/api\/v1\/public\/(events|feedback)/.test(r.url()) && sent.push(r.method() + ' ' + r.url()));
+    const previews = [];
+    page.on('request', (r) => r.url().includes('/api/v1/public/previews/') && previews.push(new URL(r.url()).pathname.replace(pt.body.token, 'TOKEN')));
+    // The back office may live on another origin.
+    const site = other('apercu.html');
+    fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Aperçu</title></head><body><main><h1>Aperçu du parcours</h1>
+<orientation-widget partner="var" entry="logement" preview="${pt.body.token}"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`);
+    await page.goto(site);
+    const w = page.locator(W());
+    await w.locator('.q', { hasText: QUESTION }).waitFor();
+    const mark = w.locator('.bar .pv');
+    check(await mark.isVisible() && (await mark.textContent()) === 'Aperçu du brouillon', 'no visible « Aperçu du brouillon » mark');
+    await axeCheck(page, 'a draft preview');
+    await w.locator('.opts button', { hasText: /payer mon loyer/ }).click();
+    await w.locator('input[name="commune"]').fill('Toulon');
+    await w.locator('[role="option"]', { hasText: /^Toulon\b/ }).first().click();
+    await w.locator('.opts button', { hasText: /Non, ou je ne sais pas/ }).click();
+    await w.locator('article.card a[href^="tel:"]').first().waitFor();
+    check((await w.locator('.expl').textContent()) === EXPLANATION, 'the outcome does not show the draft\'s explanation');
+    check(await w.locator('article.card[data-pivot="caf"]').count() > 0, 'the CAF serving Toulon is not resolved for the draft');
+    check(previews.some((p) => /^\/api\/v1\/public\/previews\/TOKEN\/outcomes\/[0-9a-f-]{36}$/.test(p)), `the outcome was not read from the preview: ${previews.join(', ')}`);
+    check(await w.locator('section.fb').count() === 0, 'feedback is offered in a preview');
+    check(await w.locator('button', { hasText: 'Information incorrecte' }).count() === 0, 'reports are offered in a preview');
+    // The page hidden, then left: a widget would send its usage events now.
+    await hidePage(page);
+    await page.waitForTimeout(300);
+    await page.goto('about:blank');
+    await page.waitForTimeout(300);
+    check(sent.length === 0, `a preview sent: ${sent.join(', ')}`);
+  } finally {
+    const now = await api('GET', path, editor);
+    const back = await api('PUT', path, editor, original, { 'If-Match': now.etag });
+    check(back.status === 200, `restore the draft: ${back.status}`);
+  }
 });
 
 // ------------------------------------------------------------------ main

@@ -48,7 +48,7 @@ let leaving = false;
 const chunkCache: Record<string, Promise<any> | undefined> = {};
 
 export class OrientationWidget extends HTMLElement {
-  static observedAttributes = ['partner', 'entry', 'api', 'commune', 'lang', 'mode', 'exit-url'];
+  static observedAttributes = ['partner', 'entry', 'api', 'commune', 'lang', 'mode', 'exit-url', 'preview'];
   /** Origin of the script that defined the element: default API base and chunk location. */
   static scriptOrigin = location.origin;
 
@@ -75,6 +75,8 @@ export class OrientationWidget extends HTMLElement {
   private sensitive = false;
   private emFocus = false;
   private lastQuery?: string;
+  /** With the preview attribute: the path of the draft preview (/previews/{token}), else ''. */
+  private pv = '';
   /** Usage events of this start (features.events), see events.ts. */
   private tr?: Usage;
 
@@ -103,6 +105,9 @@ export class OrientationWidget extends HTMLElement {
   set mode(v: string) { this.setAttribute('mode', v); }
   get exitUrl(): string { return safeUrl(this.getAttribute('exit-url'), ['https:', 'http:']) || DEFAULT_EXIT; }
   set exitUrl(v: string) { this.setAttribute('exit-url', v); }
+  /** A journey draft preview token, from the back office (POST …/journeys/{journey}/preview-token). */
+  get preview(): string { return this.getAttribute('preview') || ''; }
+  set preview(v: string) { this.setAttribute('preview', v); }
 
   connectedCallback(): void {
     window.addEventListener('keydown', this.onKey, true);
@@ -170,6 +175,7 @@ export class OrientationWidget extends HTMLElement {
     this.viewStack = [];
     this.tr?.flush(); // the events of the previous partner go with it
     this.tr = undefined;
+    this.pv = this.preview && '/previews/' + encodeURIComponent(this.preview);
     const c = this.commune;
     this.placeNow = INSEE.test(c) ? { code: c } : undefined;
     this.frame(lang);
@@ -190,7 +196,7 @@ export class OrientationWidget extends HTMLElement {
     this.mainEl = h('div', { class: 'main', part: 'main' });
     this.liveEl = h('div', { class: 'sr', role: 'status', 'aria-live': 'polite' });
     this.wrapEl = h('div', { class: 'w' + (this.mode === 'agent' ? ' agent' : ''), lang, part: 'base' },
-      h('div', { class: 'bar' }, this.orgName,
+      h('div', { class: 'bar' }, this.orgName, this.pv && h('p', { class: 'pv' }, s.draft),
         h('div', { class: 'acts' }, this.emBtn,
           h('button', { type: 'button', class: 'ex', title: s.exitHint, onclick: () => this.exit() }, s.exit,
             h('span', { class: 'sr' }, ' (' + s.exitHint + ')')))),
@@ -208,7 +214,7 @@ export class OrientationWidget extends HTMLElement {
     try {
       const [org, pj] = await Promise.all([
         this.client.get<Organisation>(`/organisations/${p}`),
-        this.entry
+        this.pv ? this.client.get<PublicJourney>(this.pv) : this.entry
           ? this.client.get<PublicJourney>(`/organisations/${p}/journeys/${encodeURIComponent(this.entry)}`).catch((e) => {
             if (e instanceof ApiError && e.status === 404) return null; // an entry point without journey: search and themes
             throw e;
@@ -216,6 +222,8 @@ export class OrientationWidget extends HTMLElement {
           : Promise.resolve(null),
       ]);
       if (seq !== this.renderSeq) return;
+      // A preview sends no usage event, no feedback and no report.
+      if (this.pv) org.features = {};
       this.orgData = org;
       this.journeyDoc = pj && pj.journey && Array.isArray(pj.journey.steps) ? pj : null;
       this.orgName.textContent = org.name || '';
@@ -651,7 +659,8 @@ export class OrientationWidget extends HTMLElement {
   private outcomeView(v: View, id: string, emergencyHint?: boolean, via?: Fields): Promise<Node[]> {
     // The words searched go with the feedback when the outcome was reached from a search.
     const q = via ? undefined : this.lastQuery;
-    return this.answer<Answers.Outcome>(v, '/outcomes/' + encodeURIComponent(id), { commune: this.placeNow?.code },
+    // Reached through a previewed draft, its outcome is resolved from the draft.
+    return this.answer<Answers.Outcome>(v, (via ? this.pv : '') + '/outcomes/' + encodeURIComponent(id), { commune: this.placeNow?.code },
       (m, ctx, o) => m.outcome(ctx, o, id, emergencyHint, q, via));
   }
 

@@ -15,6 +15,7 @@ const fr = {
   back: 'Retour',
   restart: 'Recommencer',
   loading: 'Chargement…',
+  draft: 'Aperçu du brouillon',
   // Start
   searchLabel: 'Décrivez votre situation avec vos mots',
   searchHint: 'Par exemple : « je n’arrive plus à payer mon loyer »',

@@ -780,6 +780,194 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/admin/organisations/{org}/contact-points/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import contact points from a file (CSV, XLSX or annuaire), with a dry run
+         * @description The body is the file itself (at most 10 MiB): the CSV template (GET …/import/template.csv; UTF-8 with or without BOM, UTF-16 or Windows-1252; separator ";", "," or tab, found in the header row; values over several lines in quotes), the same template as an XLSX workbook (first sheet), or a service-public.fr annuaire or France services extract (JSON, GeoJSON, TSV, CSV) imported as the organisation's own contact points. Each row is checked exactly as a contact point created through this API. The same reference always designates the same contact point, so importing a file again updates in place, and a file applied twice changes nothing the second time (every row "unchanged").
+         *     With dry_run=true (the default) nothing is written: 200 and the report, row by row (create, update, unchanged, reject with the reasons). With dry_run=false the import is atomic: when a row is rejected nothing is written and the answer is 422 problem+json (type urn:aiguillage:problem:import-rejected) whose "import" member is the same report; otherwise every created and updated contact point is written in one transaction, with its audit entry, and the answer is 200 with the report (applied=true). A contact point edited by someone else meanwhile answers 409 and writes nothing. Editors and admins only.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Format of the file; detected when absent */
+                    format?: "csv" | "xlsx" | "annuaire";
+                    /** @description Only report what the import would do */
+                    dry_run?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description Organisation slug */
+                    org: string;
+                };
+                cookie?: never;
+            };
+            /** @description The file */
+            requestBody: {
+                content: {
+                    "application/json": string;
+                    "application/octet-stream": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
+                };
+                /** @description Unreadable file, missing column, unknown format */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request Entity Too Large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported Media Type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rows rejected: nothing written */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ImportProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/organisations/{org}/contact-points/import/template.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The CSV template of the contact point import
+         * @description UTF-8 with a byte order mark (Excel reads the accents right), ";" separators, a header row with the French column names and one example row to replace. Columns: Référence (required: the same reference updates the same contact point), Nom (required), Type, Description, Thèmes, Téléphones, Courriel, Site web, Démarche en ligne, Adresse, Code postal, Ville, Code commune, Latitude, Longitude, Accessibilité, Horaires, Remarque horaires, Départements desservis, Communes desservies; lists separated by "|". Each column is documented in the importer's README.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation slug */
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The template */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/organisations/{org}/entry-points/{entry}": {
         parameters: {
             query?: never;
@@ -1715,6 +1903,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/organisations/{org}/journeys/{journey}/preview-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A token to preview the draft in the widget
+         * @description Any member who can read the journey gets one. The token is valid 30 minutes and names only the organisation and the journey: set it as the widget's preview attribute (used by the back office). It is not an access token, and an access token is not a preview token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation slug */
+                    org: string;
+                    /** @description Journey slug */
+                    journey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PreviewToken"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/organisations/{org}/journeys/{journey}/publish": {
         parameters: {
             query?: never;
@@ -2208,7 +2458,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description The image file (PNG, JPEG or WebP, at most 512 KB), sent as is with its Content-Type */
+            requestBody: {
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
@@ -4175,6 +4432,212 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/pivots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kinds of public office a journey can point to
+         * @description The reviewed annuaire pivot types (CAF, CPAM, mairie, France services…): what a journey outcome names in `pivots` to send each resident to the office serving their commune. Sorted by label.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PivotList"];
+                    };
+                };
+                /** @description Too many requests from this address */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/previews/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A journey's draft, for a preview in the widget
+         * @description The current draft of the journey the token names (a draft saved after the token was issued is served), in the shape of a published journey; its outcomes resolve at /api/v1/public/previews/{token}/outcomes/{id}. Never cached (Cache-Control: no-store). An invalid or expired token gets 401; a journey deleted since, 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Preview token (POST …/journeys/{journey}/preview-token) */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicJourney"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests from this address */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/previews/{token}/outcomes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolve an outcome of a previewed draft for a commune
+         * @description As /api/v1/public/outcomes/{id} does for published journeys (same coverage precedence, the partner's contact points first, its local overrides applied), on the current draft of the journey the token names. Never cached.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description INSEE code; required for dynamic outcomes */
+                    commune?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Preview token */
+                    token: string;
+                    /** @description Outcome id (from the preview's outcomes) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OutcomeResponse"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests from this address */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/search": {
         parameters: {
             query?: never;
@@ -4865,6 +5328,85 @@ export interface components {
             /** @example ok */
             status?: string;
         };
+        ImportProblem: {
+            detail?: string;
+            import?: components["schemas"]["ImportReport"];
+            instance?: string;
+            request_id?: string;
+            /** @example 422 */
+            status?: number;
+            /** @example Import refusé */
+            title?: string;
+            /** @example urn:aiguillage:problem:import-rejected */
+            type?: string;
+        };
+        ImportReport: {
+            /**
+             * @description AnnuaireFormat is the kind of annuaire extract read.
+             * @example annuaire-v4-api
+             */
+            annuaire_format?: string;
+            /** @description Applied is true when the contact points were written (dry_run=false and no row rejected). */
+            applied?: boolean;
+            created?: number;
+            dry_run?: boolean;
+            /**
+             * @description Encoding is how the text of a CSV file was decoded (XLSX for a workbook).
+             * @enum {string}
+             */
+            encoding?: "UTF-8" | "UTF-16" | "Windows-1252" | "XLSX";
+            /**
+             * @description Format is the format read.
+             * @enum {string}
+             */
+            format?: "csv" | "xlsx" | "annuaire";
+            /** @description IgnoredColumns are header cells that name no column of the template. */
+            ignored_columns?: string[];
+            rejected?: number;
+            /** @description Rows, by row number. */
+            rows?: components["schemas"]["ImportRow"][];
+            /**
+             * @description Separator is the CSV field separator found in the header row.
+             * @example ;
+             */
+            separator?: string;
+            unchanged?: number;
+            updated?: number;
+        };
+        ImportRow: {
+            /** @enum {string} */
+            action?: "create" | "update" | "unchanged" | "reject";
+            /**
+             * @description Changes names the fields an update changes.
+             * @example [
+             *       "channels",
+             *       "opening_hours"
+             *     ]
+             */
+            changes?: string[];
+            /**
+             * @description Errors say why the row is rejected; field is a column of the template
+             *     (telephones, horaires…) or, for an annuaire record, a field of the
+             *     contact point.
+             */
+            errors?: components["schemas"]["ProblemField"][];
+            /**
+             * Format: uuid
+             * @description ID is the contact point the row creates or updates.
+             */
+            id?: string;
+            name?: string;
+            /**
+             * @description Reference is the row's reference (CSV, XLSX) or the record's annuaire identifier.
+             * @example MDS-TOULON-01
+             */
+            reference?: string;
+            /**
+             * @description Row is the spreadsheet row (the header is row 1), or the record's position in an annuaire file.
+             * @example 12
+             */
+            row?: number;
+        };
         InvitationRequest: {
             /** @example collegue@exemple.fr */
             email?: string;
@@ -5007,6 +5549,33 @@ export interface components {
             journey?: string;
             step?: string;
             title?: string;
+        };
+        Pivot: {
+            /** @example caf */
+            code?: string;
+            /** @example Caisse d'allocations familiales (CAF) */
+            label?: string;
+            /**
+             * @description Scope is the territory one office serves: nearest, departement, region or national.
+             * @enum {string}
+             */
+            scope?: "nearest" | "departement" | "region" | "national";
+            themes?: string[];
+        };
+        PivotList: {
+            pivots?: components["schemas"]["Pivot"][];
+        };
+        PreviewToken: {
+            /**
+             * Format: date-time
+             * @example 2026-11-27T10:30:00Z
+             */
+            expires_at?: string;
+            /**
+             * @description Token goes in the widget's preview attribute; the widget then reads
+             *     /api/v1/public/previews/{token}.
+             */
+            token?: string;
         };
         Problem: {
             /** @example Commune inconnue. */

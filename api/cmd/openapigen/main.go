@@ -38,6 +38,7 @@ func run() error {
 	if err := json.Unmarshal(raw, &v2); err != nil {
 		return fmt.Errorf("parse %s: %w", *in, err)
 	}
+	bodyFormats(&v2)
 	v3, err := openapi2conv.ToV3(&v2)
 	if err != nil {
 		return fmt.Errorf("convert to OpenAPI 3: %w", err)
@@ -63,6 +64,21 @@ func run() error {
 		return fmt.Errorf("write %s: %w", *outYAML, err)
 	}
 	return nil
+}
+
+// bodyFormats moves the format swag writes on a body parameter (a raw body:
+// `@Param image body string true "…" format(binary)`) into its schema, where
+// OpenAPI 3 reads it: the request body is then a file, not a JSON string.
+func bodyFormats(doc *openapi2.T) {
+	for _, item := range doc.Paths {
+		for _, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if p != nil && p.In == "body" && p.Format != "" && p.Schema != nil && p.Schema.Ref == "" && p.Schema.Value != nil && p.Schema.Value.Format == "" {
+					p.Schema.Value.Format, p.Format = p.Format, ""
+				}
+			}
+		}
+	}
 }
 
 // problemJSON declares error responses (4xx, 5xx) as application/problem+json

@@ -2,6 +2,8 @@ package admin
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,8 +64,29 @@ func (in ContactPointInput) apply(c *domain.ContactPoint) {
 	}
 }
 
-func (s *Service) validate(ctx context.Context, c *domain.ContactPoint) error {
+// validate checks a contact point as a référent edits it: the domain's
+// editing rules, the national contact point it overrides, a kind of office
+// the annuaire knows, and themes that exist (national or the
+// organisation's). Themes it already carried (old) are not checked again, so
+// a theme deleted since does not block other edits. themes is the set of
+// known themes when the caller has it (an import), else nil: loaded when
+// needed.
+func (s *Service) validate(ctx context.Context, c, old *domain.ContactPoint, themes map[string]bool) error {
 	err := c.ValidateForEditing(s.communes)
+	for i, t := range c.Themes {
+		if !domain.ValidSlug(t) || (old != nil && slices.Contains(old.Themes, t)) {
+			continue
+		}
+		if themes == nil {
+			var terr error
+			if themes, terr = s.knownThemes(ctx, c.OrganisationID); terr != nil {
+				return terr
+			}
+		}
+		if !themes[t] {
+			err = addField(err, domain.FieldError{Field: fmt.Sprintf("themes[%d]", i), Message: "thème inconnu : « " + t + " » (ni thème national, ni thème de votre organisation)"})
+		}
+	}
 	if c.OverridesID != "" && domain.ValidID(c.OverridesID) {
 		target, ferr := s.store.FindContactPointByID(ctx, c.OverridesID)
 		if ferr == nil {
@@ -73,25 +96,48 @@ func (s *Service) validate(ctx context.Context, c *domain.ContactPoint) error {
 			}
 		}
 		if ferr != nil {
-			extra := domain.FieldError{Field: "overrides", Message: "aucun point de contact national ne porte cet identifiant"}
-			if err == nil {
-				return domain.Invalid("Le point de contact contient des erreurs.", extra)
-			}
-			if e, ok := err.(*domain.Error); ok {
-				e.Fields = append(e.Fields, extra)
-			}
+			err = addField(err, domain.FieldError{Field: "overrides", Message: "aucun point de contact national ne porte cet identifiant"})
 		}
 	}
 	if c.Pivot != "" && domain.ValidPivot(c.Pivot) && !s.knownPivot(c.Pivot) {
-		extra := domain.FieldError{Field: "pivot", Message: "type d'établissement inconnu de l'annuaire : " + c.Pivot}
-		if err == nil {
-			return domain.Invalid("Le point de contact contient des erreurs.", extra)
-		}
-		if e, ok := err.(*domain.Error); ok {
-			e.Fields = append(e.Fields, extra)
-		}
+		err = addField(err, domain.FieldError{Field: "pivot", Message: "type d'établissement inconnu de l'annuaire : " + c.Pivot})
 	}
 	return err
+}
+
+// addField adds a field error to a validation error (nil: a new one).
+func addField(err error, f domain.FieldError) error {
+	if err == nil {
+		return domain.Invalid("Le point de contact contient des erreurs.", f)
+	}
+	if e, ok := err.(*domain.Error); ok {
+		e.Fields = append(e.Fields, f)
+	}
+	return err
+}
+
+// knownThemes returns the slugs a contact point of the organisation may
+// carry: the national taxonomy and the organisation's own themes.
+func (s *Service) knownThemes(ctx context.Context, orgID string) (map[string]bool, error) {
+	out := map[string]bool{}
+	ids := []string{orgID}
+	commons, err := s.store.FindOrganisationBySlug(ctx, domain.CommonsSlug)
+	switch {
+	case err == nil:
+		ids = append(ids, commons.ID)
+	case domain.ErrorCode(err) != domain.ENOTFOUND:
+		return nil, err
+	}
+	for _, id := range ids {
+		themes, err := s.store.FindThemes(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range themes {
+			out[t.Slug] = true
+		}
+	}
+	return out, nil
 }
 
 // ListContactPoints lists an organisation's own contact points.
@@ -125,21 +171,27 @@ func (s *Service) find(ctx context.Context, orgID, id string) (*domain.ContactPo
 	return c, err
 }
 
+// newContactPoint is a new contact point of the organisation made of in,
+// verified as of now.
+func newContactPoint(org *domain.Organisation, id string, src domain.Source, now time.Time, in ContactPointInput) *domain.ContactPoint {
+	c := &domain.ContactPoint{ID: id, OrganisationID: org.ID, Granularity: domain.GranularityService,
+		Coverage: domain.Coverage{Rule: domain.CoverageExplicit}, Source: src, VerifiedAt: &now}
+	in.apply(c)
+	if in.Coverage == nil && len(org.Territory) > 0 && c.OverridesID == "" {
+		// By default a partner's contact point serves the partner's territory.
+		c.Coverage.Communes = slices.Clone(org.Territory)
+	}
+	return c
+}
+
 // CreateContactPoint adds a contact point to the organisation.
 func (s *Service) CreateContactPoint(ctx context.Context, a Actor, slug string, in ContactPointInput) (*domain.ContactPoint, error) {
 	org, err := s.Authorize(ctx, a, slug, domain.RoleEditor)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
-	c := &domain.ContactPoint{ID: domain.NewID(), OrganisationID: org.ID, Granularity: domain.GranularityService,
-		Coverage: domain.Coverage{Rule: domain.CoverageExplicit}, Source: domain.Source{Kind: domain.SourceManual}, VerifiedAt: &now}
-	in.apply(c)
-	if in.Coverage == nil && len(org.Territory) > 0 && c.OverridesID == "" {
-		// By default a partner's contact point serves the partner's territory.
-		c.Coverage.Communes = org.Territory
-	}
-	if err := s.validate(ctx, c); err != nil {
+	c := newContactPoint(org, domain.NewID(), domain.Source{Kind: domain.SourceManual}, s.now().UTC(), in)
+	if err := s.validate(ctx, c, nil, nil); err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateContactPoint(ctx, c, s.audit(a, org.ID, "create", "contact_point", c.ID, diff(&domain.ContactPoint{}, c))); err != nil {
@@ -166,7 +218,7 @@ func (s *Service) UpdateContactPoint(ctx context.Context, a Actor, slug, id stri
 	in.apply(&c)
 	now := s.now().UTC()
 	c.VerifiedAt = &now
-	if err := s.validate(ctx, &c); err != nil {
+	if err := s.validate(ctx, &c, old, nil); err != nil {
 		return nil, err
 	}
 	changes := diff(old, &c)

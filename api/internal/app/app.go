@@ -108,10 +108,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 				return err
 			}
 			printStats(stdout, "Communs nationaux et démonstration", stats)
-			acc, _, _, err := newServices(cfg, log, s, ref)
+			svc, err := newServices(cfg, log, s, ref)
 			if err != nil {
 				return err
 			}
+			acc := svc.acc
 			for _, d := range demoAccounts {
 				if _, err := acc.CreateUser(ctx, d.Email, d.Password, d.Org, d.Role, d.PlatformAdmin, true); err != nil {
 					return fmt.Errorf("demo account %s: %w", d.Email, err)
@@ -272,10 +273,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 			collectors.NewDBStatsCollector(sqlDB, string(s.Dialect())),
 		)
-		acc, adm, knownPivot, err := newServices(cfg, log, s, ref)
+		svc, err := newServices(cfg, log, s, ref)
 		if err != nil {
 			return err
 		}
+		acc, adm, knownPivot := svc.acc, svc.adm, svc.knownPivot
 		if cfg.JWTKeys == "" {
 			log.Warn("AIGUILLAGE_JWT_KEYS is empty: access tokens are signed with an ephemeral key (one server only; sessions are refreshed after a restart)")
 		}
@@ -298,7 +300,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		srv, err := httpapi.New(httpapi.Deps{
 			Search: finder, Impact: imp,
 			Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
-			Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
+			Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), Previews: svc.previews, AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
 			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
 			PublicRateLimits: &httpapi.PublicRateLimits{
 				Read:   httpapi.RateLimit{Rate: cfg.PublicReadLimit.PerSecond, Burst: cfg.PublicReadLimit.Burst},

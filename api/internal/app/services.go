@@ -19,32 +19,42 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/store"
 )
 
+// services are the account and back-office services and what they share.
+type services struct {
+	acc        *accounts.Service
+	adm        *admin.Service
+	knownPivot func(string) bool
+	// previews signs journey draft preview tokens with keys derived from
+	// the access-token keys.
+	previews *auth.PreviewTokens
+}
+
 // newServices builds the account and back-office services over the store.
-func newServices(cfg *config.Config, log *slog.Logger, s *store.Store, ref *geo.Reference) (*accounts.Service, *admin.Service, func(string) bool, error) {
+func newServices(cfg *config.Config, log *slog.Logger, s *store.Store, ref *geo.Reference) (*services, error) {
 	pivots, err := commons.PivotTypes()
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("load pivot types: %w", err)
+		return nil, fmt.Errorf("load pivot types: %w", err)
 	}
 	knownPivot := func(code string) bool { _, ok := pivots[code]; return ok }
 	var keys []auth.Key
 	if cfg.JWTKeys != "" {
 		if keys, err = auth.ParseKeys(cfg.JWTKeys); err != nil {
-			return nil, nil, nil, fmt.Errorf("AIGUILLAGE_JWT_KEYS: %w", err)
+			return nil, fmt.Errorf("AIGUILLAGE_JWT_KEYS: %w", err)
 		}
 	} else {
 		k, _, err := auth.GenerateKey("ephemeral-" + randomSuffix())
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		keys = append(keys, k)
 	}
 	ring, err := auth.NewKeyRing(cfg.PublicURL, cfg.PublicURL+"/api/v1/admin", keys, keys[0].ID, time.Now, auth.WithAccessTTL(cfg.AccessTokenTTL))
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("access token keys: %w", err)
+		return nil, fmt.Errorf("access token keys: %w", err)
 	}
 	hasher, err := auth.NewHasher(auth.DefaultArgon2Params())
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	acc := accounts.New(accounts.Options{
 		Store: s, Hasher: hasher, Tokens: ring,
@@ -52,7 +62,11 @@ func newServices(cfg *config.Config, log *slog.Logger, s *store.Store, ref *geo.
 		PerIP:      auth.NewLimiter(auth.IPFailureLimit, auth.FailureWindow, time.Now),
 		RefreshTTL: cfg.RefreshTokenTTL, DemoMode: cfg.DemoMode, Now: time.Now, Logger: log,
 	})
-	return acc, admin.New(s, ref, knownPivot, time.Now), knownPivot, nil
+	previews, err := auth.NewPreviewTokens(cfg.PublicURL, cfg.PublicURL+"/api/v1/public/previews", keys, keys[0].ID, time.Now)
+	if err != nil {
+		return nil, fmt.Errorf("preview token keys: %w", err)
+	}
+	return &services{acc: acc, adm: admin.New(s, ref, knownPivot, time.Now), knownPivot: knownPivot, previews: previews}, nil
 }
 
 func randomSuffix() string {

@@ -69,11 +69,11 @@ func runUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []s
 		password, generated = rand.Text(), true
 	}
 	return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
-		acc, _, _, err := newServices(cfg, log, s, ref)
+		svc, err := newServices(cfg, log, s, ref)
 		if err != nil {
 			return err
 		}
-		u, err := acc.CreateUser(ctx, *email, password, *org, domain.Role(*role), *platformAdmin, false)
+		u, err := svc.acc.CreateUser(ctx, *email, password, *org, domain.Role(*role), *platformAdmin, false)
 		if err != nil {
 			var de *domain.Error
 			if errors.As(err, &de) && len(de.Fields) > 0 {
@@ -95,11 +95,11 @@ func runUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []s
 
 // seedJourneys publishes the demo journeys shipped in the commons data.
 func seedJourneys(ctx context.Context, s *store.Store, ref *geo.Reference, cfg *config.Config, log *slog.Logger) (int, error) {
-	_, adm, knownPivot, err := newServices(cfg, log, s, ref)
+	services, err := newServices(cfg, log, s, ref)
 	if err != nil {
 		return 0, err
 	}
-	svc := orientation.New(s, directory.New(s, ref, knownPivot), adm, ref, knownPivot, time.Now)
+	svc := orientation.New(s, directory.New(s, ref, services.knownPivot), services.adm, ref, services.knownPivot, time.Now)
 	entries, err := fs.ReadDir(data.FS, data.Journeys)
 	if err != nil {
 		return 0, fmt.Errorf("demo journeys: %w", err)

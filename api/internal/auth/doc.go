@@ -21,6 +21,12 @@
 // aud, and allows 30 s of clock skew. Several keys can verify at once, so keys
 // rotate without logging anyone out.
 //
+// Preview tokens let the widget read one journey's draft for 30 minutes
+// without a session: JWTs naming the organisation (by id) and the journey,
+// typ preview+jwt, their own audience, signed with Ed25519 keys derived by
+// HKDF-SHA256 from the access-token keys (same kids, so they rotate
+// together). Neither kind of token verifies as the other.
+//
 // Refresh and invitation tokens are opaque: 32 random bytes in base64url,
 // stored only as their SHA-256.
 //

@@ -504,6 +504,22 @@ type ContactPointEditor interface {
 	// version is expectedVersion, else ECONFLICT.
 	UpdateContactPoint(ctx context.Context, c *ContactPoint, expectedVersion int, audit *AuditEntry) error
 	DeleteContactPoint(ctx context.Context, organisationID, id string, expectedVersion int, audit *AuditEntry) error
+	// FindContactPointsByID returns those of ids that are contact points of
+	// the organisation, by id.
+	FindContactPointsByID(ctx context.Context, organisationID string, ids []string) (map[string]*ContactPoint, error)
+	// ImportContactPoints writes the contact points of one import in one
+	// transaction, each with its audit entry: all of them, or none (an
+	// update whose stored version moved meanwhile is ECONFLICT).
+	ImportContactPoints(ctx context.Context, organisationID string, writes []ContactPointWrite) error
+}
+
+// ContactPointWrite is one contact point of an import: created when
+// ExpectedVersion is 0, else updated if its stored version still is
+// ExpectedVersion.
+type ContactPointWrite struct {
+	ContactPoint    *ContactPoint
+	ExpectedVersion int
+	Audit           *AuditEntry
 }
 
 func fieldIndex(name string, i int) string {

@@ -200,13 +200,14 @@ func (h *adminHandlers) deleteOrganisation(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Accept			image/png,image/jpeg,image/webp
 //	@Produce		json
-//	@Param			org	path		string	true	"Organisation slug"
-//	@Success		200	{object}	AdminOrganisation
-//	@Failure		400	{object}	Problem
-//	@Failure		401	{object}	Problem
-//	@Failure		403	{object}	Problem
-//	@Failure		404	{object}	Problem
-//	@Failure		413	{object}	Problem
+//	@Param			org		path		string	true	"Organisation slug"
+//	@Param			image	body		string	true	"The image file (PNG, JPEG or WebP, at most 512 KB), sent as is with its Content-Type"	format(binary)
+//	@Success		200		{object}	AdminOrganisation
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		413		{object}	Problem
 //	@Router			/api/v1/admin/organisations/{org}/logo [put]
 func (h *adminHandlers) uploadLogo(c echo.Context) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)

@@ -82,6 +82,10 @@ func newAdminEnv(t *testing.T, s *store.Store, opts ...func(*httpapi.Deps)) *adm
 	if err != nil {
 		t.Fatal(err)
 	}
+	previews, err := auth.NewPreviewTokens("http://test", "http://test/api/v1/public/previews", []auth.Key{k}, "test", clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	hasher, err := auth.NewHasher(auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +99,7 @@ func newAdminEnv(t *testing.T, s *store.Store, opts ...func(*httpapi.Deps)) *adm
 	reg := prometheus.NewRegistry()
 	dir := directory.New(s, ref, knownPivot)
 	deps := httpapi.Deps{Logger: slog.New(slog.DiscardHandler), Directory: dir, Communes: ref,
-		Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, clk.Now), AdminOrigins: []string{"https://admin.exemple.fr"}, Now: clk.Now,
+		Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, clk.Now), Previews: previews, AdminOrigins: []string{"https://admin.exemple.fr"}, Now: clk.Now,
 		Readiness: readiness{s, false}, Registry: reg, Gatherer: reg, BodyLimit: 1 << 20, PublicURL: "http://test", Version: "test", Generation: s.Generation}
 	deps.Impact = impact.New(impact.Options{Store: s, Admin: adm, Now: clk.Now, Generation: s.Generation, FlushEvery: 10 * time.Millisecond})
 	t.Cleanup(func() { _ = deps.Impact.Close(context.Background()) })
@@ -250,6 +254,9 @@ func TestAdminTenantMatrix(t *testing.T) {
 			{name: "create contact point", method: http.MethodPost, path: "/contact-points", body: cpBody},
 			{name: "update contact point", method: http.MethodPatch, body: `{"name":"Modifié"}`, headers: []string{"If-Match", `"1"`}, fresh: freshCP},
 			{name: "delete contact point", method: http.MethodDelete, fresh: freshCP},
+			{name: "import template", method: http.MethodGet, path: "/contact-points/import/template.csv"},
+			{name: "import contact points", method: http.MethodPost, path: "/contact-points/import?dry_run=true", body: "Référence;Nom;Téléphones\nM-1;Point importé;3230\n",
+				headers: []string{"Content-Type", "text/csv"}},
 			{name: "list themes", method: http.MethodGet, path: "/themes"},
 			{name: "get theme", method: http.MethodGet, fresh: freshTheme},
 			{name: "create theme", method: http.MethodPost, path: "/themes", body: `{"slug":"nouveau-theme","label":"Nouveau"}`},
@@ -303,13 +310,15 @@ func TestAdminTenantMatrix(t *testing.T) {
 		// Own organisation A, by role.
 		want := map[string]map[string]int{
 			"a-viewer": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
-				"list reports": 200, "feedback": 200, "feedback csv": 200},
+				"list reports": 200, "feedback": 200, "feedback csv": 200, "import template": 200},
 			"a-editor": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
 				"create contact point": 201, "update contact point": 200, "delete contact point": 204,
+				"import template": 200, "import contact points": 200,
 				"create theme": 201, "update theme": 200, "delete theme": 204, "list reports": 200, "resolve report": 200,
 				"feedback": 200, "feedback csv": 200},
 			"a-admin": {"get organisation": 200, "update organisation": 200, "upload logo": 200,
 				"list contact points": 200, "get contact point": 200, "create contact point": 201, "update contact point": 200, "delete contact point": 204,
+				"import template": 200, "import contact points": 200,
 				"list themes": 200, "get theme": 200, "create theme": 201, "update theme": 200, "delete theme": 204,
 				"list members": 200, "set member role": 200, "remove member": 204, "invite": 201, "audit log": 200, "search misses": 200,
 				"list reports": 200, "resolve report": 200, "feedback": 200, "feedback csv": 200},
@@ -409,6 +418,11 @@ func TestContactPointEditing(t *testing.T) {
 		e := newAdminEnv(t, s)
 		tok := e.login(t, "a-editor").AccessToken
 		base := "/api/v1/admin/organisations/partenaire-a/contact-points"
+		// Themes must exist: national ones, or the partner's own.
+		if err := s.CreateTheme(context.Background(), &domain.Theme{OrganisationID: e.orgA.ID, Slug: "logement", Label: "Logement"},
+			&domain.AuditEntry{OrganisationID: e.orgA.ID, Action: "create", EntityType: "theme"}); err != nil {
+			t.Fatal(err)
+		}
 
 		// Create with read-only fields: they are ignored.
 		rec := e.do(t, http.MethodPost, base, tok, `{"id":"00000000-0000-0000-0000-000000000000","version":42,"source":{"kind":"annuaire"},
@@ -728,5 +742,29 @@ func TestAdminCORSAndSecurityHeaders(t *testing.T) {
 		if got := rec.Header().Get(h); got != want {
 			t.Errorf("%s = %q, want %q", h, got, want)
 		}
+	}
+}
+
+// An admin SPA on another origin edits journeys (PUT with If-Match) and
+// reads the new version in ETag.
+func TestAdminCORSEdits(t *testing.T) {
+	s := storetest.New(t, store.SQLite)
+	e := newAdminEnv(t, s)
+	for _, method := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		req := httptest.NewRequest(http.MethodOptions, "/api/v1/admin/organisations/partenaire-a/journeys/aides", nil)
+		req.Header.Set("Origin", "https://admin.exemple.fr")
+		req.Header.Set("Access-Control-Request-Method", method)
+		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type, if-match")
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		h := rec.Header()
+		if h.Get("Access-Control-Allow-Origin") != "https://admin.exemple.fr" || !strings.Contains(h.Get("Access-Control-Allow-Methods"), method) ||
+			!strings.Contains(strings.ToLower(h.Get("Access-Control-Allow-Headers")), "if-match") {
+			t.Errorf("preflight %s: %d %v", method, rec.Code, h)
+		}
+	}
+	rec := e.do(t, http.MethodPost, "/api/v1/admin/organisations/partenaire-a/journeys", e.login(t, "a-editor").AccessToken, testJourney, "Origin", "https://admin.exemple.fr")
+	if rec.Code != http.StatusCreated || rec.Header().Get("ETag") != `"1"` || !strings.Contains(rec.Header().Get("Access-Control-Expose-Headers"), "ETag") {
+		t.Errorf("create from the admin origin: %d %v", rec.Code, rec.Header())
 	}
 }

@@ -99,6 +99,8 @@ type OutcomeResponse struct {
 type journeyHandlers struct {
 	svc      *orientation.Service
 	communes domain.Communes
+	// previews issues and checks draft preview tokens (previews.go).
+	previews PreviewTokens
 }
 
 // publicJourney godoc
@@ -137,6 +139,10 @@ func (h *journeyHandlers) outcome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, h.outcomeDTO(ans))
+}
+
+func (h *journeyHandlers) outcomeDTO(ans *orientation.OutcomeAnswer) OutcomeResponse {
 	o := ans.Step.Outcome
 	out := OutcomeResponse{ID: ans.ID, Journey: ans.JourneySlug, Step: ans.Step.ID, Title: ans.Step.Text, Explanation: o.Explanation,
 		Documents: orEmpty(o.Documents), Emergency: o.Emergency, Contacts: make([]ContactPoint, len(ans.Contacts))}
@@ -152,7 +158,7 @@ func (h *journeyHandlers) outcome(c echo.Context) error {
 		cp.Reason = r.Reason
 		out.Contacts[i] = cp
 	}
-	return c.JSON(http.StatusOK, out)
+	return out
 }
 
 // ---- back office ----

@@ -218,6 +218,7 @@ func TestJourneyTenantIsolation(t *testing.T) {
 			{http.MethodPost, "/journeys/aides/rollback", `{"version":1}`},
 			{http.MethodGet, "/journeys/aides/diff", ""},
 			{http.MethodGet, "/journeys/aides/preview", ""},
+			{http.MethodPost, "/journeys/aides/preview-token", ""},
 			{http.MethodPut, "/entry-points/social", `{"name":"x","journey":"aides"}`},
 			{http.MethodDelete, "/entry-points/social", ""},
 		}

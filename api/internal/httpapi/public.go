@@ -24,6 +24,7 @@ type Directory interface {
 type publicHandlers struct {
 	dir      Directory
 	communes domain.Communes
+	pivots   PivotList
 }
 
 // intParam reads an optional integer query parameter.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/httpapi"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
+	"github.com/aiguillage/aiguillage/api/internal/textnorm"
 )
 
 type readiness struct {
@@ -172,6 +174,20 @@ func TestPublicAPI(t *testing.T) {
 				}},
 			{name: "themes of a partner", url: "/api/v1/public/organisations/departement-du-var/themes", wantStatus: 200, wantBody: []string{`"themes":[`}},
 			{name: "themes of an unknown partner", url: "/api/v1/public/organisations/personne/themes", wantStatus: 404},
+			{name: "pivot types by label", url: "/api/v1/public/pivots", wantStatus: 200,
+				check: func(t *testing.T, b []byte) {
+					var l httpapi.PivotList
+					mustJSON(t, b, &l)
+					caf := slices.IndexFunc(l.Pivots, func(p httpapi.Pivot) bool { return p.Code == "caf" })
+					if len(l.Pivots) < 100 || caf < 0 || l.Pivots[caf].Label == "" || l.Pivots[caf].Scope == "" {
+						t.Fatalf("pivots: %d, caf at %d", len(l.Pivots), caf)
+					}
+					for i := 1; i < len(l.Pivots); i++ {
+						if textnorm.Fold(l.Pivots[i-1].Label) > textnorm.Fold(l.Pivots[i].Label) {
+							t.Fatalf("not sorted by label: %q before %q", l.Pivots[i-1].Label, l.Pivots[i].Label)
+						}
+					}
+				}},
 			{name: "features of a partner", url: "/api/v1/public/organisations/departement-du-var", wantStatus: 200, wantBody: []string{`"features":{"events":true,"feedback":true,"reports":true,"search":true}`}},
 			{name: "communes accent-insensitive", url: "/api/v1/public/communes?q=ST%20ETIENNE&limit=3", wantStatus: 200, wantBody: []string{`"code":"42218"`}},
 			{name: "communes by postal code", url: "/api/v1/public/communes?q=83000", wantStatus: 200, wantBody: []string{`"name":"Toulon"`}},

@@ -73,11 +73,18 @@ func (s *Server) routes(e *echo.Echo) {
 		e.GET("/stats", s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute))
 		e.GET("/stats/:slug", s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute))
 	}
+	e.GET(public+"/pivots", s.public.listPivots, s.cache.cacheable(24*time.Hour))
 	e.GET(public+"/emergency", s.public.emergency, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, s.cache.cacheable(time.Hour))
 	e.GET(public+"/organisations/:slug/themes", s.public.listThemes, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/organisations/:slug/journeys/:entry", s.journeys.publicJourney, s.cache.cacheable(5*time.Minute))
 	e.GET(public+"/outcomes/:id", s.journeys.outcome, s.cache.cacheable(5*time.Minute))
+	if s.journeys.previews != nil {
+		// Journey drafts for the back office's preview in the widget: a
+		// token in the path, never cached (the draft changes).
+		e.GET(public+"/previews/:token", s.journeys.publicPreview)
+		e.GET(public+"/previews/:token/outcomes/:id", s.journeys.previewOutcome)
+	}
 	// Search is not cached: each miss is recorded, and the index refreshes on its own.
 	e.GET(public+"/search", s.search.search)
 
@@ -105,6 +112,8 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.DELETE(org+"/themes/:theme", s.admin.deleteTheme)
 	adm.GET(org+"/contact-points", s.admin.listContactPoints)
 	adm.POST(org+"/contact-points", s.admin.createContactPoint)
+	adm.GET(org+"/contact-points/import/template.csv", s.admin.importTemplate)
+	adm.POST(org+"/contact-points/import", s.admin.importContactPoints)
 	adm.GET(org+"/contact-points/:id", s.admin.getContactPoint)
 	adm.PATCH(org+"/contact-points/:id", s.admin.updateContactPoint)
 	adm.DELETE(org+"/contact-points/:id", s.admin.deleteContactPoint)
@@ -135,6 +144,9 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.POST(jy+"/rollback", s.journeys.rollback)
 	adm.GET(jy+"/diff", s.journeys.diff)
 	adm.GET(jy+"/preview", s.journeys.preview)
+	if s.journeys.previews != nil {
+		adm.POST(jy+"/preview-token", s.journeys.previewToken)
+	}
 	adm.PUT(org+"/entry-points/:entry", s.journeys.putEntryPoint)
 	adm.DELETE(org+"/entry-points/:entry", s.journeys.deleteEntryPoint)
 }

@@ -42,6 +42,9 @@ type Deps struct {
 	// Impact records feedback and usage events and computes the
 	// statistics; nil serves none of them.
 	Impact *impact.Service
+	// Previews issues and checks the journey draft preview tokens; nil
+	// serves no preview to the widget.
+	Previews PreviewTokens
 	// Widget holds the built widget (dist/) and its pages (pages/); nil
 	// serves none, and / shows the API's home page.
 	Widget fs.FS
@@ -101,13 +104,17 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the admin app: %w", err)
 	}
+	pivots, err := pivotList()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		widget:         widget,
 		adminApp:       adminApp,
-		public:         &publicHandlers{dir: d.Directory, communes: d.Communes},
+		public:         &publicHandlers{dir: d.Directory, communes: d.Communes, pivots: pivots},
 		auth:           &authHandlers{accounts: d.Accounts, now: d.Now},
 		admin:          &adminHandlers{svc: d.Admin, publicURL: d.PublicURL},
-		journeys:       &journeyHandlers{svc: d.Journeys, communes: d.Communes},
+		journeys:       &journeyHandlers{svc: d.Journeys, communes: d.Communes, previews: d.Previews},
 		search:         &searchHandlers{svc: d.Search, communes: d.Communes},
 		ops:            &opsHandlers{ready: d.Readiness, spec: openapiSpec, home: home, info: HomeInfo{PublicURL: d.PublicURL, Version: d.Version}},
 		cache:          newResponseCache(d.Generation),
@@ -152,7 +159,9 @@ func New(d Deps) (*Server, error) {
 				return err
 			},
 		}),
-		middleware.BodyLimit(strconv.FormatInt(d.BodyLimit, 10)+"B"),
+		// The contact point import reads files up to its own, larger limit.
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(d.BodyLimit, 10) + "B",
+			Skipper: func(c echo.Context) bool { return importPath(c.Request().URL.Path) }}),
 		middleware.SecureWithConfig(middleware.SecureConfig{
 			XSSProtection:      "0",
 			ContentTypeNosniff: "nosniff",
@@ -195,7 +204,9 @@ func publicCORS() echo.MiddlewareFunc {
 }
 
 // adminCORS lets the configured admin SPA origins call the auth and admin
-// API from a browser; other origins get no CORS headers.
+// API from a browser; other origins get no CORS headers. Journey drafts,
+// entry points and the logo are PUT; edits send If-Match and read the new
+// version in ETag.
 func adminCORS(origins []string) echo.MiddlewareFunc {
 	return middleware.CORSWithConfig(middleware.CORSConfig{
 		Skipper: func(c echo.Context) bool {
@@ -203,7 +214,7 @@ func adminCORS(origins []string) echo.MiddlewareFunc {
 			return len(origins) == 0 || !(strings.HasPrefix(p, "/api/v1/admin/") || strings.HasPrefix(p, "/api/v1/auth/"))
 		},
 		AllowOrigins:  origins,
-		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete, http.MethodOptions},
+		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
 		AllowHeaders:  []string{echo.HeaderContentType, echo.HeaderAuthorization, "If-Match"},
 		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID, "Retry-After"},
 		MaxAge:        600,

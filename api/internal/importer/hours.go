@@ -2,6 +2,8 @@ package importer
 
 import (
 	"cmp"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -142,4 +144,108 @@ func (b *hoursBuilder) hours() domain.OpeningHours {
 		h.Weekly = nil
 	}
 	return h
+}
+
+// hoursDash matches a dash between two words or times, with its spaces, and
+// French ways of saying "to" ("9h à 12h", "du lundi au vendredi").
+var hoursDash = regexp.MustCompile(`\s*[-–—]\s*|\s+(?:à|a|au)\s+`)
+
+// dayAbbrev reads a day name or its first three letters (lun., mer…), in any case.
+func dayAbbrev(s string) int {
+	s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+	if n := dayNumber(s); n != 0 {
+		return n
+	}
+	if len(s) == 3 {
+		for i := 1; i < len(dayNames); i++ {
+			if strings.HasPrefix(dayNames[i], s) {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// ParseWeeklyHours reads a weekly opening plan written the way référents
+// write it in a spreadsheet, strictly: groups separated by ";" or line
+// breaks, each made of days then time ranges:
+//
+//	lundi-vendredi 09:00-12:00 13:30-17:00 ; samedi 09:00-12:00
+//	du lundi au jeudi de 9h à 12h et de 14h à 17h30 ; ven. 9h-12h ; dimanche fermé
+//
+// Days: names or their first three letters, ranges (lundi-vendredi, a range
+// may wrap around the week), lists (lundi, mercredi). Times: 09:00, 9:00,
+// 9h, 9h30, 24:00. Slots come sorted by day and time. The error, in French,
+// quotes the part that could not be read.
+func ParseWeeklyHours(s string) ([]domain.OpeningSlot, error) {
+	var out []domain.OpeningSlot
+	for group := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ';' || r == '\n' }) {
+		group = strings.ToLower(clean(group))
+		if group == "" {
+			continue
+		}
+		cut := strings.IndexFunc(group, func(r rune) bool { return r >= '0' && r <= '9' })
+		if cut < 0 {
+			if strings.Contains(group, "ferm") {
+				continue // "dimanche fermé"
+			}
+			return nil, fmt.Errorf("aucun horaire dans « %s » (attendu par exemple : lundi-vendredi 09:00-12:00)", group)
+		}
+		dayPart := strings.TrimSpace(strings.TrimRight(group[:cut], " :"))
+		timePart := group[cut:]
+		if dayPart == "" {
+			return nil, fmt.Errorf("indiquez les jours avant les heures dans « %s » (par exemple : lundi-vendredi 09:00-12:00)", group)
+		}
+		// "de 9h" before the times is part of the day part: drop it.
+		dayPart = strings.TrimSpace(strings.TrimSuffix(dayPart, " de"))
+		var ds []int
+		for item := range strings.FieldsFuncSeq(hoursDash.ReplaceAllString(dayPart, "-"), func(r rune) bool { return r == ',' || r == ' ' }) {
+			switch item {
+			case "du", "le", "les", "et", "de", "tous", "jours":
+				continue
+			}
+			from, to, isRange := strings.Cut(item, "-")
+			a, b := dayAbbrev(from), dayAbbrev(to)
+			if a == 0 || (isRange && b == 0) {
+				return nil, fmt.Errorf("jour inconnu « %s » dans « %s »", item, group)
+			}
+			if !isRange {
+				b = a
+			}
+			for _, d := range days(a, b) {
+				if !slices.Contains(ds, d) {
+					ds = append(ds, d)
+				}
+			}
+		}
+		if len(ds) == 0 {
+			return nil, fmt.Errorf("indiquez les jours avant les heures dans « %s »", group)
+		}
+		n := 0
+		for rng := range strings.FieldsFuncSeq(hoursDash.ReplaceAllString(timePart, "-"), func(r rune) bool { return r == ' ' || r == ',' || r == '/' }) {
+			if rng == "et" || rng == "de" {
+				continue
+			}
+			o, c, ok := strings.Cut(rng, "-")
+			opens, ok1 := clock(o)
+			closes, ok2 := clock(c)
+			if !ok || !ok1 || !ok2 {
+				return nil, fmt.Errorf("créneau illisible « %s » dans « %s » (attendu par exemple : 09:00-12:00)", rng, group)
+			}
+			if opens >= closes {
+				return nil, fmt.Errorf("créneau « %s » : l'heure de fermeture doit suivre l'heure d'ouverture", rng)
+			}
+			for _, d := range ds {
+				out = append(out, domain.OpeningSlot{Day: d, Opens: opens, Closes: closes})
+			}
+			n++
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("aucun horaire dans « %s »", group)
+		}
+	}
+	slices.SortFunc(out, func(x, y domain.OpeningSlot) int {
+		return cmp.Or(cmp.Compare(x.Day, y.Day), cmp.Compare(x.Opens, y.Opens), cmp.Compare(x.Closes, y.Closes))
+	})
+	return out, nil
 }

@@ -119,6 +119,46 @@ type Options struct {
 	// written; returning false leaves it out, uncounted (a choice of the
 	// caller, such as the demo leaving out offices a newer file replaces).
 	Keep func(*domain.ContactPoint) bool
+	// Outcome, when set, is told what became of every source record, in
+	// the order they are read: kept (after Keep) or skipped, and why. It
+	// lets a caller report on each record, such as the référents' import
+	// preview; Keep leaving a record out is not reported.
+	Outcome func(Outcome)
+}
+
+// SkipReason says why a record was left out of an import.
+type SkipReason string
+
+const (
+	// SkipUnreadable: not a record at all (a JSON value that is not an
+	// object, a CSV row with the wrong number of fields).
+	SkipUnreadable SkipReason = "unreadable"
+	// SkipNoIdentifier: the record has no identifier to key it on.
+	SkipNoIdentifier SkipReason = "no_identifier"
+	// SkipCoverage: the territory served could not be decided.
+	SkipCoverage SkipReason = "coverage"
+	// SkipInvalid: the contact point fails ContactPoint.Validate (Err holds
+	// the *domain.Error with its fields).
+	SkipInvalid SkipReason = "invalid"
+	// SkipDuplicate: a record with the same identifier was already read.
+	SkipDuplicate SkipReason = "duplicate"
+)
+
+// Outcome is what became of one source record (see Options.Outcome).
+type Outcome struct {
+	// Record is the position of the record among those read by the import, from 1.
+	Record int
+	// Dataset is the file the record comes from.
+	Dataset string
+	// SourceID is the record's identifier in its source, or where it
+	// stands ("line 12") when it could not be read.
+	SourceID string
+	// ContactPoint is what the record became; nil when unreadable.
+	ContactPoint *domain.ContactPoint
+	// Skipped is empty when the record was kept.
+	Skipped SkipReason
+	// Err says why it was skipped.
+	Err error
 }
 
 // DirectoryWriter is the part of domain.DirectoryStore the importer uses.
@@ -465,7 +505,7 @@ func (r *run) emit(ctx context.Context, ds dataset, rec record) error {
 	cp := rec.cp
 	sourceID := cp.Source.ID
 	if cp.ID == "" {
-		return r.skip(ctx, ds, sourceID, "no identifier")
+		return r.skip(ctx, ds, sourceID, cp, SkipNoIdentifier, errors.New("no identifier"))
 	}
 	cp.OrganisationID = r.opts.OrganisationID
 	if cp.Granularity == "" {
@@ -496,17 +536,20 @@ func (r *run) emit(ctx context.Context, ds dataset, rec record) error {
 	}
 	cov, err := r.coverage(cp, rec.served)
 	if err != nil {
-		return r.skip(ctx, ds, sourceID, err.Error())
+		return r.skip(ctx, ds, sourceID, cp, SkipCoverage, err)
 	}
 	cp.Coverage = cov
 	if err := cp.Validate(); err != nil {
-		return r.skip(ctx, ds, sourceID, describe(err))
+		return r.skip(ctx, ds, sourceID, cp, SkipInvalid, err)
 	}
 	if first, dup := r.seen[cp.ID]; dup {
-		return r.skip(ctx, ds, sourceID, "identifier already imported from "+first)
+		return r.skip(ctx, ds, sourceID, cp, SkipDuplicate, errors.New("identifier already imported from "+first))
 	}
 	if r.opts.Keep != nil && !r.opts.Keep(cp) {
 		return nil
+	}
+	if r.opts.Outcome != nil {
+		r.opts.Outcome(Outcome{Record: r.records, Dataset: ds.name, SourceID: sourceID, ContactPoint: cp})
 	}
 	r.seen[cp.ID] = ds.name
 	r.batch = append(r.batch, cp)
@@ -520,12 +563,15 @@ func (r *run) emit(ctx context.Context, ds dataset, rec record) error {
 // value that is not an object, a CSV row with the wrong number of fields).
 func (r *run) reject(ctx context.Context, ds dataset, where, reason string) error {
 	r.records++
-	return r.skip(ctx, ds, where, reason)
+	return r.skip(ctx, ds, where, nil, SkipUnreadable, errors.New(reason))
 }
 
-func (r *run) skip(ctx context.Context, ds dataset, sourceID, reason string) error {
+func (r *run) skip(ctx context.Context, ds dataset, sourceID string, cp *domain.ContactPoint, why SkipReason, err error) error {
 	r.stats.Skipped++
-	r.log.DebugContext(ctx, "annuaire: record skipped", "dataset", ds.name, "id", sourceID, "reason", reason)
+	r.log.DebugContext(ctx, "annuaire: record skipped", "dataset", ds.name, "id", sourceID, "reason", describe(err))
+	if r.opts.Outcome != nil {
+		r.opts.Outcome(Outcome{Record: r.records, Dataset: ds.name, SourceID: sourceID, ContactPoint: cp, Skipped: why, Err: err})
+	}
 	return nil
 }
 

@@ -128,7 +128,14 @@ func (s *Service) Outcome(ctx context.Context, id, communeCode string) (*Outcome
 	if !ok || st.Outcome == nil {
 		return nil, notFound
 	}
+	return s.answer(ctx, id, org, j, st, communeCode)
+}
+
+// answer resolves the outcome step st of journey j for a commune: the
+// commune is required when the outcome has dynamic contact points.
+func (s *Service) answer(ctx context.Context, id string, org *domain.Organisation, j *journeys.Journey, st *journeys.Step, communeCode string) (*OutcomeAnswer, error) {
 	ans := &OutcomeAnswer{ID: id, Organisation: org, JourneySlug: j.Slug, Step: st}
+	var err error
 	if communeCode != "" {
 		if ans.Commune, err = s.dir.Commune("commune", communeCode); err != nil {
 			return nil, err
@@ -481,7 +488,7 @@ func (s *Service) Preview(ctx context.Context, a admin.Actor, orgSlug, slug stri
 	if err != nil {
 		return nil, err
 	}
-	return &Published{Organisation: org, Journey: d.Journey, Version: 0, OutcomeIDs: outcomeIDs(org.ID, d.Journey)}, nil
+	return draftPublished(org, d), nil
 }
 
 // EntryPointInput creates or edits an entry point.

@@ -294,20 +294,28 @@ func (s *Store) AppendAudit(ctx context.Context, e *domain.AuditEntry) error {
 }
 
 func appendAudit(tx *gorm.DB, now time.Time, e *domain.AuditEntry) error {
+	row, err := auditRowOf(now, e)
+	if err != nil {
+		return err
+	}
+	return translate(tx.Create(&row).Error, "Journal")
+}
+
+// auditRowOf gives e its id and time, and returns its row.
+func auditRowOf(now time.Time, e *domain.AuditEntry) (auditRow, error) {
 	if e.ID == "" {
 		e.ID = domain.NewID()
 	}
 	e.CreatedAt = now.UTC()
 	changes, err := json.Marshal(e.Changes)
 	if err != nil {
-		return fmt.Errorf("encode audit changes: %w", err)
+		return auditRow{}, fmt.Errorf("encode audit changes: %w", err)
 	}
 	if e.Changes == nil {
 		changes = []byte("{}")
 	}
-	row := auditRow{ID: e.ID, OrganisationID: e.OrganisationID, UserID: e.UserID, UserEmail: e.UserEmail, Action: e.Action,
-		EntityType: e.EntityType, EntityID: e.EntityID, Changes: string(changes), CreatedAt: e.CreatedAt}
-	return translate(tx.Create(&row).Error, "Journal")
+	return auditRow{ID: e.ID, OrganisationID: e.OrganisationID, UserID: e.UserID, UserEmail: e.UserEmail, Action: e.Action,
+		EntityType: e.EntityType, EntityID: e.EntityID, Changes: string(changes), CreatedAt: e.CreatedAt}, nil
 }
 
 func (s *Store) FindAudit(ctx context.Context, organisationID string, p domain.Page) ([]*domain.AuditEntry, int, error) {

@@ -719,3 +719,106 @@ func (s *Store) DeleteContactPoint(ctx context.Context, organisationID, id strin
 		return appendAudit(tx, now, audit)
 	})
 }
+
+// FindContactPointsByID returns those of ids that are contact points of the
+// organisation, by id.
+func (s *Store) FindContactPointsByID(ctx context.Context, organisationID string, ids []string) (map[string]*domain.ContactPoint, error) {
+	out := make(map[string]*domain.ContactPoint, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		var rows []contactPointRow
+		if err := s.r.WithContext(ctx).Where("organisation_id = ? AND id IN ?", organisationID, chunk).Find(&rows).Error; err != nil {
+			return nil, translate(err, "Points de contact")
+		}
+		for i := range rows {
+			c, err := contactPointFromRow(&rows[i])
+			if err != nil {
+				return nil, err
+			}
+			out[c.ID] = c
+		}
+	}
+	return out, nil
+}
+
+// ImportContactPoints writes one import in one transaction: creations (in
+// batches), updates guarded by their expected version, coverage rows and
+// audit entries. Any failure, a version that moved or an id taken meanwhile
+// included, rolls everything back.
+func (s *Store) ImportContactPoints(ctx context.Context, organisationID string, writes []domain.ContactPointWrite) error {
+	if len(writes) == 0 {
+		return nil
+	}
+	for _, w := range writes {
+		c := w.ContactPoint
+		if c.OrganisationID != organisationID {
+			return fmt.Errorf("import: contact point %s belongs to another organisation", c.ID)
+		}
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("contact point %s: %w", c.ID, err)
+		}
+	}
+	now := s.now().UTC()
+	return s.publicWrite(ctx, func(tx *gorm.DB) error {
+		var creates []contactPointRow
+		var coverage []coverageRow
+		var touched []string
+		for _, w := range writes {
+			c := w.ContactPoint
+			if w.ExpectedVersion == 0 {
+				c.Version, c.CreatedAt, c.UpdatedAt = 1, now, now
+				row := contactPointToRow(c)
+				row.CreatedAt, row.UpdatedAt = now, now
+				creates = append(creates, row)
+			} else {
+				c.Version, c.UpdatedAt = w.ExpectedVersion+1, now
+				row := contactPointToRow(c)
+				row.UpdatedAt = now
+				res := tx.Model(&contactPointRow{}).Where("id = ? AND organisation_id = ? AND version = ?", c.ID, organisationID, w.ExpectedVersion).
+					Select("*").Omit("id", "organisation_id", "created_at").Updates(&row)
+				if res.Error != nil {
+					return translate(res.Error, "Point de contact")
+				}
+				if res.RowsAffected == 0 {
+					return domain.Errorf(domain.ECONFLICT, "Le point de contact « %s » a été modifié pendant l'import : vérifiez le fichier à nouveau, puis importez-le.", c.Name)
+				}
+				touched = append(touched, c.ID)
+			}
+			coverage = append(coverage, coverageRows(c)...)
+		}
+		if len(creates) > 0 {
+			if err := tx.CreateInBatches(creates, 200).Error; err != nil {
+				if domain.ErrorCode(translate(err, "")) == domain.ECONFLICT {
+					return domain.Errorf(domain.ECONFLICT, "Un point de contact du fichier a été créé pendant l'import : vérifiez le fichier à nouveau, puis importez-le.")
+				}
+				return translate(err, "Point de contact")
+			}
+		}
+		for chunk := range slices.Chunk(touched, 500) {
+			if err := tx.Where("contact_point_id IN ?", chunk).Delete(&coverageRow{}).Error; err != nil {
+				return translate(err, "Couverture")
+			}
+		}
+		if len(coverage) > 0 {
+			if err := tx.CreateInBatches(coverage, 500).Error; err != nil {
+				return translate(err, "Couverture")
+			}
+		}
+		audit := make([]auditRow, 0, len(writes))
+		for _, w := range writes {
+			if w.Audit == nil {
+				continue
+			}
+			row, err := auditRowOf(now, w.Audit)
+			if err != nil {
+				return err
+			}
+			audit = append(audit, row)
+		}
+		if len(audit) > 0 {
+			if err := tx.CreateInBatches(audit, 200).Error; err != nil {
+				return translate(err, "Journal")
+			}
+		}
+		return nil
+	})
+}
