@@ -11,7 +11,8 @@
 // Environment: CHROMIUM (default /usr/bin/chromium), E2E_ONLY (substring of
 // test names), AIGUILLAGE_BIN (a prebuilt binary instead of `go build`),
 // E2E_KEEP=1 (keep the temporary folder), E2E_NO_BUILD=1 (use dist as is),
-// E2E_SHOTS=1 (a full-page screenshot of every screen checked by axe, kept).
+// E2E_SHOTS=1 (a full-page screenshot of every screen checked by axe, kept),
+// E2E_DIST (serve this build folder instead of dist/, with E2E_NO_BUILD=1).
 
 import { chromium } from 'playwright-core';
 import { execFile, spawn } from 'node:child_process';
@@ -27,7 +28,7 @@ import { tests, test, assert, axe, png, signIn, EDITOR, log, setShots } from './
 const run = promisify(execFile);
 const spa = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repo = path.resolve(spa, '..');
-const dist = path.join(spa, 'dist');
+const dist = process.env.E2E_DIST ? path.resolve(process.env.E2E_DIST) : path.join(spa, 'dist');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 // The Go server's policy for /admin/ (api/internal/httpapi/adminapp.go).

@@ -7,6 +7,9 @@ export const fr = {
   nav: {
     dashboard: 'Tableau de bord',
     contactPoints: 'Points de contact',
+    journeys: 'Parcours',
+    themes: 'Thèmes',
+    entryPoints: "Points d'entrée",
     reports: 'Signalements',
     feedback: 'Avis des habitants',
     searchMisses: 'Recherches sans réponse',
@@ -31,6 +34,14 @@ export const fr = {
     person: 'Personne',
   } as Record<string, string>,
   days: ['', 'Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'],
+  organisationKinds: {
+    commons: 'Communs nationaux',
+    region: 'Région',
+    departement: 'Département',
+    epci: 'Intercommunalité (EPCI)',
+    commune: 'Commune',
+    public_body: 'Organisme public',
+  } as Record<string, string>,
   accessibility: { ACC: 'Accessible', DEM: 'Accessible sur demande', NAC: 'Non accessible' } as Record<string, string>,
 };
 

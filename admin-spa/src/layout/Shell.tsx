@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
-import { Navigate, Outlet, useLocation, useNavigate, useParams, matchPath } from 'react-router-dom';
+import { Link, Navigate, Outlet, useLocation, useNavigate, useParams, matchPath } from 'react-router-dom';
 import { Header } from '@codegouvfr/react-dsfr/Header';
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
@@ -94,6 +94,9 @@ export function HomeRedirect() {
 const sections: { path: string; label: string; end?: boolean; admin?: boolean }[] = [
   { path: '', label: fr.nav.dashboard, end: true },
   { path: 'points-de-contact', label: fr.nav.contactPoints },
+  { path: 'themes', label: fr.nav.themes },
+  { path: 'points-d-entree', label: fr.nav.entryPoints },
+  { path: 'parcours', label: fr.nav.journeys },
   { path: 'signalements', label: fr.nav.reports },
   { path: 'avis', label: fr.nav.feedback },
   { path: 'recherches-sans-reponse', label: fr.nav.searchMisses },
@@ -174,6 +177,16 @@ export function OrgLayout() {
           <p className="fr-mb-0 fr-text--sm">
             Votre rôle : <strong>{role ? fr.roles[role] : 'aucun'}</strong>
           </p>
+          {role === 'admin' && (
+            <Link className="fr-link fr-text--sm" to={`${base}/organisation`}>
+              Informations de l'organisation
+            </Link>
+          )}
+          {me?.platform_admin && (
+            <Link className="fr-link fr-text--sm fr-icon-add-line fr-link--icon-left" to={`${base}/nouvelle-organisation`}>
+              Créer une organisation
+            </Link>
+          )}
         </div>
       </div>
       <main id="contenu" className="fr-container fr-py-4w app-main" tabIndex={-1}>

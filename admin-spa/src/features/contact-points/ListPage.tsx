@@ -52,9 +52,14 @@ export function ContactPointListPage() {
       context={org}
       actions={
         can(org, 'editor') ? (
-          <Button linkProps={{ to: `/o/${org}/points-de-contact/nouveau` }} iconId="fr-icon-add-line">
-            Ajouter un point de contact
-          </Button>
+          <div className="app-row">
+            <Button priority="secondary" linkProps={{ to: `/o/${org}/points-de-contact/import` }}>
+              Importer
+            </Button>
+            <Button linkProps={{ to: `/o/${org}/points-de-contact/nouveau` }} iconId="fr-icon-add-line">
+              Ajouter un point de contact
+            </Button>
+          </div>
         ) : undefined
       }
     >

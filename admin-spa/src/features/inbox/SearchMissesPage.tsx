@@ -1,4 +1,4 @@
-import { useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { useAuth } from '../../auth/AuthContext';
@@ -11,7 +11,8 @@ const PAGE = 50;
 
 export function SearchMissesPage() {
   const { org = '' } = useParams();
-  const { api } = useAuth();
+  const { api, can } = useAuth();
+  const editor = can(org, 'editor');
   const [params] = useSearchParams();
   const page = pageOf(params);
   const list = useQuery({
@@ -40,6 +41,7 @@ export function SearchMissesPage() {
                     <th scope="col">Département</th>
                     <th scope="col">Première fois</th>
                     <th scope="col">Dernière fois</th>
+                    {editor && <th scope="col">Action</th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -50,6 +52,13 @@ export function SearchMissesPage() {
                       <td>{r.departement || '—'}</td>
                       <td>{formatDateTime(r.first_seen)}</td>
                       <td>{formatDateTime(r.last_seen)}</td>
+                      {editor && (
+                        <td>
+                          <Link className="fr-link fr-text--sm" to={`/o/${org}/themes/synonyme?${new URLSearchParams({ mot: r.query ?? '' })}`}>
+                            Ajouter comme synonyme…<span className="fr-sr-only"> : {r.query}</span>
+                          </Link>
+                        </td>
+                      )}
                     </tr>
                   ))}
                 </tbody>

@@ -1,0 +1,105 @@
+import { useQuery, keepPreviousData } from '@tanstack/react-query';
+import { useApi } from '../../auth/AuthContext';
+import { unwrap } from '../../api/problem';
+import type { components } from '../../api/schema';
+
+export type JourneyDraft = components['schemas']['JourneyDraft'];
+export type Pivot = components['schemas']['Pivot'];
+
+export function useJourneys(org: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['journeys', org],
+    queryFn: async () => unwrap(await api.client.GET('/api/v1/admin/organisations/{org}/journeys', { params: { path: { org } } })).journeys ?? [],
+  });
+}
+
+/** A journey's draft and its version (the ETag, sent back in If-Match). */
+export function useJourneyDraft(org: string, slug: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['journey', org, slug],
+    queryFn: async () => {
+      const r = await api.client.GET('/api/v1/admin/organisations/{org}/journeys/{journey}', { params: { path: { org, journey: slug } } });
+      const d = unwrap(r);
+      return { draft: d, etag: r.response.headers.get('ETag') ?? `"${d.draft_version}"` };
+    },
+  });
+}
+
+export function useVersions(org: string, slug: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['journey-versions', org, slug],
+    queryFn: async () => unwrap(await api.client.GET('/api/v1/admin/organisations/{org}/journeys/{journey}/versions', { params: { path: { org, journey: slug } } })),
+  });
+}
+
+export function useDiff(org: string, slug: string, draftVersion: number | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['journey-diff', org, slug, draftVersion],
+    queryFn: async () => unwrap(await api.client.GET('/api/v1/admin/organisations/{org}/journeys/{journey}/diff', { params: { path: { org, journey: slug } } })),
+  });
+}
+
+/** The reviewed kinds of office an outcome can resolve from the commune. */
+export function usePivots() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['pivots'],
+    staleTime: Infinity,
+    queryFn: async () => unwrap(await api.client.GET('/api/v1/public/pivots')).pivots ?? [],
+  });
+}
+
+export type ContactChoice = { id: string; name: string; detail: string };
+
+/**
+ * Contact points an outcome can name: the organisation's own (by name) and,
+ * through the public search, the national ones (helplines…).
+ */
+export function useContactSearch(org: string, q: string) {
+  const api = useApi();
+  const term = q.trim();
+  return useQuery({
+    queryKey: ['contact-choices', org, term],
+    enabled: term.length >= 2,
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<ContactChoice[]> => {
+      const [own, found] = await Promise.all([
+        api.client.GET('/api/v1/admin/organisations/{org}/contact-points', { params: { path: { org }, query: { q: term, limit: 10 } } }),
+        api.client.GET('/api/v1/public/search', { params: { query: { q: term, partner: org, limit: 10 } } }),
+      ]);
+      const out: ContactChoice[] = [];
+      for (const cp of unwrap(own).contact_points ?? []) out.push({ id: cp.id!, name: cp.name ?? '', detail: 'votre organisation' });
+      if (found.response.ok) {
+        for (const r of found.data?.results ?? []) {
+          if (r.kind !== 'contact_point' || !r.ref || out.some((c) => c.id === r.ref)) continue;
+          out.push({ id: r.ref, name: r.title ?? '', detail: r.organisation === org ? 'votre organisation' : 'national' });
+        }
+      }
+      return out;
+    },
+  });
+}
+
+/** Names of contact points already chosen (public read: any public contact point). */
+export function useContactNames(ids: string[]) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['contact-names', [...ids].sort()],
+    enabled: ids.length > 0,
+    staleTime: 5 * 60_000,
+    queryFn: async () => {
+      const names: Record<string, string> = {};
+      await Promise.all(
+        ids.map(async (id) => {
+          const r = await api.client.GET('/api/v1/public/contact-points/{id}', { params: { path: { id } } });
+          names[id] = r.response.ok ? (r.data?.name ?? id) : `point de contact introuvable (${id})`;
+        }),
+      );
+      return names;
+    },
+  });
+}
