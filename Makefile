@@ -77,9 +77,21 @@ check-generated: ## Fail when the committed OpenAPI files are stale
 	diff -q $$tmp/openapi.json api/internal/httpapi/spec/openapi.json >/dev/null || \
 	{ echo "openapi/ is stale: run 'make openapi' and commit the result"; exit 1; }
 
+# Data scales of the load benchmark (1 = 10,000 contact points, 50 partners,
+# 1,000,000 events; `make bench BENCH_SCALES=1,10` adds the 10× run, long).
+BENCH_SCALES ?= 1
+export BENCH_SCALES
+
 .PHONY: bench
-bench: ## Run the benchmarks (search: p50/p99 with the whole national annuaire loaded)
+bench: bench-micro bench-load ## Micro-benchmarks, then the load benchmark writing bench/REPORT.md (BENCH_SCALES=1,10 for 10× data)
+
+.PHONY: bench-micro
+bench-micro: ## Go micro-benchmarks (search: p50/p99 with the whole national annuaire loaded)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: bench-load
+bench-load: ## Load benchmark (vegeta): ceiling vs public endpoints on SQLite and PostgreSQL, writes bench/REPORT.md
+	$(GO) run ./api/cmd/loadbench -pg '$(AIGUILLAGE_TEST_POSTGRES_URL)'
 
 # Search evaluation sets: the team's development set, our own phrasings, and
 # formal questions mapped to fiches (PIAF).

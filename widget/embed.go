@@ -11,5 +11,7 @@ import (
 //go:embed dist pages
 var files embed.FS
 
-// FS returns the widget's files: dist/widget.js, dist/chunks/*, pages/*.
+// FS returns the widget's files: dist/widget.js (the loader),
+// dist/widget-HASH.js (the bundle), dist/chunks/*, each with its .br and .gz,
+// and pages/*.
 func FS() fs.FS { return files }

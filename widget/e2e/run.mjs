@@ -96,9 +96,10 @@ async function serveDistIfMissing(ctx, base, goServes) {
     '/': ['pages/index.html', 'text/html; charset=utf-8'],
     '/integration': ['pages/embed.html', 'text/html; charset=utf-8'],
   };
-  await ctx.route((u) => u.origin === base && (files[u.pathname] || u.pathname.startsWith('/widget/chunks/')), async (route) => {
+  // /widget/widget-HASH.js (the bundle the loader adds) is dist/widget-HASH.js, /widget/chunks/NAME dist/chunks/NAME.
+  await ctx.route((u) => u.origin === base && (files[u.pathname] || u.pathname.startsWith('/widget/')), async (route) => {
     const p = new URL(route.request().url()).pathname;
-    const [file, type] = files[p] || ['dist/chunks/' + path.basename(p), 'text/javascript; charset=utf-8'];
+    const [file, type] = files[p] || ['dist/' + p.slice('/widget/'.length).replace(/\.\./g, ''), 'text/javascript; charset=utf-8'];
     try {
       route.fulfill({ status: 200, body: await readFile(path.join(widget, file)), headers: { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' } });
     } catch {
@@ -718,9 +719,45 @@ test('15. a journey draft preview (preview attribute): the draft\'s question and
   }
 });
 
+test('16. the stable loader /widget.js (short cache) adds the content-hashed bundle (immutable, brotli) at once, from a partner page', async ({ page, base }) => {
+  const responses = [];
+  page.on('response', (r) => r.url().startsWith(base + '/widget') && responses.push(r));
+  const site = other('loader.html');
+  fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Chargeur</title></head><body><main>
+<orientation-widget partner="var" entry="logement" commune="83137"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`, { 'Content-Security-Policy': `script-src ${base}; connect-src ${base}` });
+  await page.goto(site);
+  const w = page.locator(W());
+  await w.locator('.opts button', { hasText: /payer mon loyer/ }).click();
+  await w.locator('.opts button', { hasText: /Non, ou je ne sais pas/ }).click();
+  await w.locator('article.card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+  const find = (re) => responses.find((r) => re.test(new URL(r.url()).pathname));
+  const loader = find(/^\/widget\.js$/), bundle = find(/^\/widget\/widget-[A-Z0-9]+\.js$/), chunk = find(/^\/widget\/chunks\/answers-/);
+  check(loader && bundle && chunk, `missing: ${responses.map((r) => r.url()).join(', ')}`);
+  const body = await loader.body();
+  check(body.length < 400, `the loader is ${body.length} B`);
+  // The API origin and the chunks' place come from the script: the bundle came from the loader's origin.
+  check(new URL(bundle.url()).origin === base, `bundle from ${bundle.url()}`);
+  // Fetched as soon as the loader ran: not after some other work.
+  const [lt, bt] = [loader.request().timing(), bundle.request().timing()];
+  const gap = bt.startTime - (lt.startTime + lt.responseEnd);
+  log(`   bundle requested ${Math.round(gap)} ms after the loader arrived`);
+  check(gap < 200, `the bundle was requested ${Math.round(gap)} ms after the loader arrived`);
+  if (!goServes) return log('   (headers not checked: the widget is served from disk)');
+  const [lh, bh, ch] = [await loader.allHeaders(), await bundle.allHeaders(), await chunk.allHeaders()];
+  check(/max-age=300\b/.test(lh['cache-control'] || '') && !/immutable/.test(lh['cache-control']), `loader Cache-Control ${lh['cache-control']}`);
+  check(!!lh.etag, 'the loader has no ETag');
+  check(/max-age=31536000/.test(bh['cache-control'] || '') && /immutable/.test(bh['cache-control']), `bundle Cache-Control ${bh['cache-control']}`);
+  check(/\bbr\b/.test((await bundle.request().allHeaders())['accept-encoding'] || ''), 'Chromium did not offer brotli');
+  check(bh['content-encoding'] === 'br', `the bundle came with content-encoding ${bh['content-encoding']}, not br`);
+  check(/accept-encoding/i.test(bh.vary || ''), `bundle Vary ${bh.vary}`);
+  check(ch['content-encoding'] === 'br' && /immutable/.test(ch['cache-control'] || ''), `chunk: ${ch['content-encoding']} ${ch['cache-control']}`);
+  check(bh['access-control-allow-origin'] === '*', 'the bundle is not open to other origins');
+});
+
 // ------------------------------------------------------------------ main
 
-let tmp, server, sitesServer, browser, failed = 0, passed = 0, setupFailed = false;
+let tmp, server, sitesServer, browser, failed = 0, passed = 0, setupFailed = false, goServes = false;
 process.on('exit', () => server?.proc.kill('SIGTERM'));
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGPIPE']) process.on(sig, () => process.exit(1));
 try {
@@ -734,7 +771,7 @@ try {
   server = await startServer(tmp);
   sitesServer = await startSites();
   // A prebuilt binary (AIGUILLAGE_BIN) may embed another build of the widget: serve this one.
-  const goServes = !process.env.AIGUILLAGE_BIN && (await fetch(server.base + '/widget.js')).ok;
+  goServes = !process.env.AIGUILLAGE_BIN && (await fetch(server.base + '/widget.js')).ok;
   if (!goServes) {
     if (process.env.CI) throw new Error('the Go server does not serve /widget.js');
     log('WARNING: the browser gets widget/dist and widget/pages from disk, not from the Go server');

@@ -1,12 +1,19 @@
-// Builds dist/widget.js (IIFE: everything needed before the first question)
-// and the content-hashed lazy chunks dist/chunks/*.js (ES modules, loaded with
-// import() from <script origin>/widget/chunks/). Deterministic: same sources,
+// Builds, in dist/:
+//   widget.js          the stable loader partners paste (src/loader.ts, a few
+//                      hundred bytes, served with a short cache): it adds
+//   widget-HASH.js     the main bundle (IIFE: everything needed before the
+//                      first question), content-hashed, served immutable at
+//                      /widget/widget-HASH.js
+//   chunks/NAME-HASH.js  the lazy chunks (ES modules, loaded with import()
+//                      from <script origin>/widget/chunks/), immutable
+// and beside each of them NAME.br and NAME.gz (precompress.mjs), which the Go
+// server sends to browsers that accept them. Deterministic: same sources,
 // same bytes. Prints raw, gzip and brotli sizes.
 import { build, transform } from 'esbuild';
 import { readFile, rm, mkdir, readdir } from 'node:fs/promises';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompress } from './precompress.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -51,7 +58,7 @@ for (const [out, meta] of Object.entries(chunks.metafile.outputs)) {
 }
 
 // Private members of the element, the combobox and the API client get short
-// names in widget.js (distinctive names only: never a DOM property, an event
+// names in the main bundle (distinctive names only: never a DOM property, an event
 // detail key, a field of the context handed to the chunks or of a usage
 // event).
 const PRIVATE = [
@@ -63,7 +70,7 @@ const PRIVATE = [
   'renderView', 'pushView', 'goBack', 'restartView', 'stepOf', 'loadChunk', 'loadAnswers', 'makeCtx', 'emergencyNumber',
   'viewNodes', 'onHash', 'onShow', 'navBar', 'loadPartner', 'startWidget', 'viewStack', 'journeyDoc', 'orgData', 'wrapEl', 'mainEl', 'liveEl',
   'panelEl', 'themesP', 'placeNow', 'tr', 'trackOnce', 'onHide', 'stepAnswered', 'gone', 'onKey',
-  'scriptOrigin', 'items', 'active', 'timer', 'pick', 'move', 'head', 'flush', 'hide',
+  'scriptOrigin', 'items', 'active', 'timer', 'pick', 'move', 'head', 'flush', 'hide', 'cache', 'request', 'list', 'setError', 'load', 'input', 'seq', 'answer', 'url', 'base', 'root',
 ];
 
 // Names that must survive keep them: what the chunks read of the context
@@ -73,28 +80,41 @@ for (const [f, block] of [['src/ctx.ts', /^export interface Ctx \{$[\s\S]*?^\}/m
   const text = (await readFile(path.join(root, f), 'utf8')).match(block)?.[0];
   if (!text) throw new Error(`${f}: ${block} not found`);
   const clash = [...text.matchAll(/^ {2}(\w+)\??[(:]/gm)].map((m) => m[1]).filter((m) => PRIVATE.includes(m));
-  if (clash.length) throw new Error(`${f}: ${clash.join(', ')} would be renamed in widget.js (PRIVATE in scripts/build.mjs)`);
+  if (clash.length) throw new Error(`${f}: ${clash.join(', ')} would be renamed in the main bundle (PRIVATE in scripts/build.mjs)`);
 }
 
-await build({
+const main = await build({
   ...common,
   mangleProps: new RegExp(`^(${PRIVATE.join('|')})$`),
-  entryPoints: ['src/index.ts'],
+  entryPoints: { widget: 'src/index.ts' },
   format: 'iife',
-  outfile: 'dist/widget.js',
+  outdir: 'dist',
+  entryNames: '[name]-[hash]',
+  metafile: true,
   define: {
     __ANSWERS_CHUNK__: JSON.stringify(names.answers),
     __QR_CHUNK__: JSON.stringify(names.qr),
   },
   banner: { js: '/* Aiguillage <orientation-widget>. AGPL-3.0-or-later. */' },
 });
+const bundle = path.basename(Object.keys(main.metafile.outputs)[0]);
 
-const files = ['widget.js', ...(await readdir(path.join(dist, 'chunks'))).sort().map((f) => 'chunks/' + f)];
+// The loader: no banner (the bundle it loads carries the licence), nothing
+// but the bundle's name; a single expression, so no IIFE wrapper (format
+// esm without import nor export is a plain script).
+await build({
+  ...common,
+  entryPoints: ['src/loader.ts'],
+  format: 'esm',
+  outfile: 'dist/widget.js',
+  define: { __BUNDLE__: JSON.stringify(bundle) },
+});
+
+const files = ['widget.js', bundle, ...(await readdir(path.join(dist, 'chunks'))).sort().map((f) => 'chunks/' + f)];
+const sizes = await precompress(dist, files);
 console.log('file'.padEnd(34), 'raw'.padStart(8), 'gzip'.padStart(8), 'brotli'.padStart(8));
 for (const f of files) {
-  const buf = await readFile(path.join(dist, f));
-  const gz = gzipSync(buf, { level: 9 }).length;
-  const br = brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  console.log(f.padEnd(34), String(buf.length).padStart(8), String(gz).padStart(8), String(br).padStart(8));
+  const { raw, gzip, br } = sizes[f];
+  console.log(f.padEnd(34), String(raw).padStart(8), String(gzip).padStart(8), String(br).padStart(8));
 }
 

@@ -9,6 +9,7 @@ import { h, link, uid } from './dom';
 import { describe, hasPlan, orderByReachability, status, upcomingExceptions, weekLines, type HoursStatus } from './hours';
 import { clip, dialable, hostOf, mailHref, osmUrl, smsHref, telHref, webUrl } from './sanitize';
 import type { Channel, Commune, ContactPoint, OutcomeResponse, SearchResponse } from './types';
+import { encodeState } from './state';
 import cssText from './answers.css';
 
 export const css = cssText;
@@ -19,6 +20,15 @@ export { suggestThemes } from './suggest';
 type Ctx = Omit<CoreCtx, 's'> & { s: AnswerStrings };
 const full = (c: CoreCtx): Ctx => ({ ...c, s: answerStrings(c.lang) });
 export type Outcome = OutcomeResponse;
+
+/** The link to the answer on screen: the host page with #orientation=…. */
+const shareUrl = (ctx: CoreCtx): string => {
+  const st = ctx.state();
+  return location.href.split('#')[0] + (st ? '#' + encodeState(st) : '');
+};
+
+/** The mark of a journey draft preview, shown in the top bar (the element's preview attribute). */
+export const draftMark = (lang: string): HTMLElement => h('p', { class: 'pv' }, answerStrings(lang).draft);
 
 const ORDER = ['phone', 'sms', 'online_procedure', 'email', 'contact_form', 'chat', 'website', 'address'];
 /** The channel a usage event names: online procedures, contact forms and chats are all "online". */
@@ -294,7 +304,7 @@ function answerText(ctx: Ctx, title: string | undefined, explanation: string | u
     else if (st && short) out.push('  ' + describe(st, s));
   }
   if (docs.length && !short) out.push('', s.documents + ' :', ...docs.map((d) => '- ' + d));
-  out.push('', ctx.shareUrl());
+  out.push('', shareUrl(ctx));
   return out.join('\n').trim();
 }
 
@@ -323,7 +333,7 @@ function takeAway(ctx: Ctx, title: string, cps: ContactPoint[], full: () => stri
         return;
       }
       ctx.qr().then((make) => {
-        const svg = make(ctx.shareUrl());
+        const svg = make(shareUrl(ctx));
         svg.setAttribute('role', 'img');
         svg.setAttribute('aria-label', s.qrAlt);
         qrBox.replaceChildren(svg);
@@ -338,7 +348,7 @@ function takeAway(ctx: Ctx, title: string, cps: ContactPoint[], full: () => stri
     h('div', { class: 'row' },
       ctx.agent ? h('button', { type: 'button', class: 'pri', onclick: () => copy(full(), s.answerCopied) }, s.copyAnswer) : null,
       h('button', { type: 'button', onclick: () => window.print() }, s.print),
-      h('button', { type: 'button', onclick: () => copy(ctx.shareUrl(), s.linkCopied) }, s.copyLink),
+      h('button', { type: 'button', onclick: () => copy(shareUrl(ctx), s.linkCopied) }, s.copyLink),
       qrBtn,
       h('a', { href: smsHref('', short) }, s.sendSms),
       h('a', { href: `mailto:?subject=${encodeURIComponent(s.mailSubject)}&body=${encodeURIComponent(full())}` }, s.sendMail)),

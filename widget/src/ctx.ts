@@ -3,6 +3,7 @@
 
 import type { Api } from './api';
 import type { Fields } from './events';
+import type { WidgetState } from './state';
 import type { Strings } from './i18n';
 import type { ContactPoint } from './types';
 
@@ -29,8 +30,8 @@ export interface Ctx {
   /** The commune field; the view is shown again once a commune is chosen. */
   askCommune(): HTMLElement;
   announce(msg: string): void;
-  /** The link to the answer on screen (the host page with #orientation=…). */
-  shareUrl(): string;
+  /** The state of the answer on screen, for its link (answers.ts shareUrl); null when it has none. */
+  state(): WidgetState | null;
   openOutcome(id: string): void;
   /** Loads the QR code chunk. */
   qr(): Promise<(text: string) => SVGSVGElement>;

@@ -196,7 +196,7 @@ export class OrientationWidget extends HTMLElement {
     this.mainEl = h('div', { class: 'main', part: 'main' });
     this.liveEl = h('div', { class: 'sr', role: 'status', 'aria-live': 'polite' });
     this.wrapEl = h('div', { class: 'w' + (this.mode === 'agent' ? ' agent' : ''), lang, part: 'base' },
-      h('div', { class: 'bar' }, this.orgName, this.pv && h('p', { class: 'pv' }, s.draft),
+      h('div', { class: 'bar' }, this.orgName,
         h('div', { class: 'acts' }, this.emBtn,
           h('button', { type: 'button', class: 'ex', title: s.exitHint, onclick: () => this.exit() }, s.exit,
             h('span', { class: 'sr' }, ' (' + s.exitHint + ')')))),
@@ -212,7 +212,7 @@ export class OrientationWidget extends HTMLElement {
     this.busy(seq);
     const p = encodeURIComponent(this.partner);
     try {
-      const [org, pj] = await Promise.all([
+      const [org, pj, mod] = await Promise.all([
         this.client.get<Organisation>(`/organisations/${p}`),
         this.pv ? this.client.get<PublicJourney>(this.pv) : this.entry
           ? this.client.get<PublicJourney>(`/organisations/${p}/journeys/${encodeURIComponent(this.entry)}`).catch((e) => {
@@ -220,10 +220,15 @@ export class OrientationWidget extends HTMLElement {
             throw e;
           })
           : Promise.resolve(null),
+        // A preview (back office only) is marked by the answers chunk: nothing of it weighs on the first load.
+        this.pv && this.loadAnswers(),
       ]);
       if (seq !== this.renderSeq) return;
       // A preview sends no usage event, no feedback and no report.
-      if (this.pv) org.features = {};
+      if (mod) {
+        org.features = {};
+        this.orgName.after(mod.draftMark(this.wrapEl.lang));
+      }
       this.orgData = org;
       this.journeyDoc = pj && pj.journey && Array.isArray(pj.journey.steps) ? pj : null;
       this.orgName.textContent = org.name || '';
@@ -641,7 +646,7 @@ export class OrientationWidget extends HTMLElement {
         this.setCommune(c);
         this.renderView(true);
       }),
-      shareUrl: () => this.shareUrl(),
+      state: () => this.currentState(v),
       openOutcome: (id) => this.pushView({ k: 'outcome', id }),
       qr: () => this.loadChunk<{ qrSvg: (t: string) => SVGSVGElement }>(__QR_CHUNK__).then((m) => m.qrSvg),
     };
@@ -784,12 +789,6 @@ export class OrientationWidget extends HTMLElement {
     if (!st && cur && cur.p !== this.partner) return; // another widget's answer: leave it
     const url = location.pathname + location.search + (st ? '#' + encodeState(st) : '');
     if (url !== location.pathname + location.search + location.hash && (st || location.hash)) history.replaceState(history.state, '', url);
-  }
-
-  private shareUrl(): string {
-    const v = this.viewStack[this.viewStack.length - 1];
-    const st = v && this.currentState(v);
-    return location.href.split('#')[0] + (st ? '#' + encodeState(st) : '');
   }
 
   private emit(name: string, detail: Record<string, unknown> = {}): void {

@@ -15,7 +15,6 @@ const fr = {
   back: 'Retour',
   restart: 'Recommencer',
   loading: 'Chargement…',
-  draft: 'Aperçu du brouillon',
   // Start
   searchLabel: 'Décrivez votre situation avec vos mots',
   searchHint: 'Par exemple : « je n’arrive plus à payer mon loyer »',
@@ -51,6 +50,8 @@ const fr = {
 // Strings of the "answers" chunk (cards, outcomes, take-away, feedback): kept
 // apart so that the first load carries only what the first question needs.
 const frAnswers = {
+  // The mark of a journey draft preview (the widget's preview attribute), in the top bar
+  draft: 'Aperçu du brouillon',
   // Results
   resultsTitle: 'Ce qui correspond à votre situation',
   resultsCount: (n: number) => (n === 0 ? 'Aucun résultat' : n === 1 ? '1 résultat' : `${n} résultats`),

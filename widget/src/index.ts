@@ -1,6 +1,8 @@
-// Entry of dist/widget.js (loaded with <script src=".../widget.js" defer>).
-// The only side effect: registering <orientation-widget>. The script's own
-// origin becomes the default API base and the place of the lazy chunks.
+// Entry of the main bundle, dist/widget-HASH.js, which the loader
+// dist/widget.js (src/loader.ts) adds to the page as a script from its own
+// origin. The only side effect: registering <orientation-widget>. The
+// script's own origin (that of widget.js) becomes the default API base and
+// the place of the lazy chunks.
 
 import { OrientationWidget } from './element';
 

@@ -14,23 +14,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"github.com/aiguillage/aiguillage/admin-spa"
 	"github.com/aiguillage/aiguillage/api/internal/auth"
 	"github.com/aiguillage/aiguillage/api/internal/commons"
 	"github.com/aiguillage/aiguillage/api/internal/config"
-	"github.com/aiguillage/aiguillage/api/internal/directory"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/fiches"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
-	"github.com/aiguillage/aiguillage/api/internal/httpapi"
-	"github.com/aiguillage/aiguillage/api/internal/impact"
 	"github.com/aiguillage/aiguillage/api/internal/importer"
-	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/store"
-	"github.com/aiguillage/aiguillage/widget"
 )
 
 // Version is set at build time with -ldflags "-X …/app.Version=…".
@@ -204,7 +195,7 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 func withStore(ctx context.Context, cfg *config.Config, log *slog.Logger, fn func(*store.Store) error) error {
-	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Logger: log})
+	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Logger: log, Pool: cfg.DBPool})
 	if err != nil {
 		return err
 	}
@@ -263,63 +254,31 @@ func (r readiness) MigrationsPending(ctx context.Context) (bool, error) {
 
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
 	return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
-		reg := prometheus.NewRegistry()
-		sqlDB, err := s.SQLDB()
+		// Several replicas on one PostgreSQL: hear the writes of the others
+		// (each announcement moves the generation on, which drops the
+		// response cache and rebuilds the search index). Subscribed before
+		// the first read, so no write is missed; a failure here is retried
+		// in the background, the change stamp polling covering meanwhile.
+		if l := s.NewListener(); l != nil {
+			if err := l.Connect(ctx); err != nil {
+				log.Warn("changes listener: first connection failed, retrying in the background", "err", err)
+			}
+			lctx, stopListening := context.WithCancel(ctx)
+			listened := make(chan struct{})
+			go func() { defer close(listened); l.Run(lctx) }()
+			defer func() { stopListening(); <-listened }()
+		}
+		app, err := NewServer(ctx, cfg, log, s, ref)
 		if err != nil {
 			return err
 		}
-		reg.MustRegister(
-			collectors.NewGoCollector(),
-			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-			collectors.NewDBStatsCollector(sqlDB, string(s.Dialect())),
-		)
-		svc, err := newServices(cfg, log, s, ref)
-		if err != nil {
-			return err
-		}
-		acc, adm, knownPivot := svc.acc, svc.adm, svc.knownPivot
-		if cfg.JWTKeys == "" {
-			log.Warn("AIGUILLAGE_JWT_KEYS is empty: access tokens are signed with an ephemeral key (one server only; sessions are refreshed after a restart)")
-		}
-		dir := directory.New(s, ref, knownPivot)
-		finder, err := newSearch(ctx, log, s, dir)
-		if err != nil {
-			return err
-		}
-		go finder.Run(ctx)
-		// Feedback and usage events: a background writer drains the events
-		// buffer (see the shutdown sequence below); the maintenance rolls
-		// closed days up and purges what the retention period has passed.
-		imp := impact.New(impact.Options{Store: s, Admin: adm, Logger: log, Now: time.Now, BufferSize: cfg.EventsBuffer,
-			Cutoff: cfg.EventsRetention.Cutoff, Generation: s.Generation, Registerer: reg})
-		defer func() { _ = imp.Close(context.WithoutCancel(ctx)) }() // early returns; a no-op once closed
-		mctx, stopMaintenance := context.WithCancel(ctx)
-		maintained := make(chan struct{})
-		go func() { defer close(maintained); imp.RunMaintenance(mctx, impact.DefaultMaintenanceEvery) }()
-		defer func() { stopMaintenance(); <-maintained }()
-		srv, err := httpapi.New(httpapi.Deps{
-			Search: finder, Impact: imp,
-			Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
-			Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), Previews: svc.previews, AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
-			Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
-			PublicRateLimits: &httpapi.PublicRateLimits{
-				Read:   httpapi.RateLimit{Rate: cfg.PublicReadLimit.PerSecond, Burst: cfg.PublicReadLimit.Burst},
-				Write:  httpapi.RateLimit{Rate: cfg.PublicWriteLimit.PerSecond, Burst: cfg.PublicWriteLimit.Burst},
-				Events: httpapi.RateLimit{Rate: cfg.PublicEventsLimit.PerSecond, Burst: cfg.PublicEventsLimit.Burst},
-			},
-			TrustedProxies: cfg.TrustedProxies,
-			Widget:         widget.FS(),
-			AdminApp:       adminspa.FS(),
-		})
-		if err != nil {
-			return err
-		}
+		defer func() { _ = app.Close(context.WithoutCancel(ctx)) }() // early returns; a no-op once closed
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 		}
 		hs := &http.Server{
-			Handler:           srv,
+			Handler:           app.Handler,
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       15 * time.Second,
 			WriteTimeout:      30 * time.Second,
@@ -347,7 +306,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		shutdownErr := hs.Shutdown(sctx)
 		dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 		defer dcancel()
-		if err := imp.Close(dctx); err != nil {
+		if err := app.Close(dctx); err != nil {
 			return errors.Join(err, shutdownErr)
 		}
 		log.Info("usage events written")

@@ -52,6 +52,9 @@ type Config struct {
 	// TrustedProxies are address ranges, besides loopback and private
 	// networks, whose X-Forwarded-For header is believed.
 	TrustedProxies []*net.IPNet
+	// DBPool sizes the database connection pool (zero fields: the store's
+	// defaults for the dialect).
+	DBPool store.Pool
 }
 
 // RateLimit allows Burst requests at once, then PerSecond on average; a
@@ -90,6 +93,9 @@ var Variables = []Variable{
 	{"AIGUILLAGE_ADMIN_ORIGINS", "", "Origines autorisées (CORS) à appeler l'API d'administration depuis un navigateur, séparées par des virgules.", false},
 	{"AIGUILLAGE_DEMO_MODE", "false", "`true` : les comptes de démonstration (mots de passe publiés) peuvent se connecter. Jamais en production.", false},
 	{"AIGUILLAGE_EVENTS_RETENTION", "13mo", "Durée de conservation des événements d'usage bruts, des avis et des recherches sans résultat (les agrégats quotidiens sont gardés) : `13mo` (mois), `395d` (jours) ou une durée Go (`720h`) ; 13 mois au plus.", false},
+	{"AIGUILLAGE_DB_MAX_OPEN_CONNS", "", "Connexions ouvertes au plus vers la base, par serveur. Vide : 20 sur PostgreSQL (chaque réplique en ouvre en plus une, dédiée à l'écoute des changements : gardez répliques × (valeur + 1) sous `max_connections`, 100 par défaut) ; 4 lectrices sur SQLite (l'écrivain y est toujours unique).", false},
+	{"AIGUILLAGE_DB_MAX_IDLE_CONNS", "", "Connexions inactives gardées ouvertes, au plus. Vide : 10 sur PostgreSQL, 4 sur SQLite.", false},
+	{"AIGUILLAGE_DB_CONN_MAX_LIFETIME", "30m", "Durée de vie d'une connexion du pool avant d'être renouvelée (suivre une bascule ou un pooleur) ; `0` : illimitée.", false},
 	{"AIGUILLAGE_EVENTS_BUFFER", "50000", "Événements d'usage gardés en mémoire avant écriture ; au-delà, l'API répond 503 avec Retry-After.", false},
 }
 
@@ -207,6 +213,21 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.EventsBuffer, err = strconv.Atoi(must("AIGUILLAGE_EVENTS_BUFFER")); err != nil || c.EventsBuffer < 1000 || c.EventsBuffer > 10_000_000 {
 		errs = append(errs, fmt.Errorf("AIGUILLAGE_EVENTS_BUFFER: want a number of events between 1000 and 10000000"))
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"AIGUILLAGE_DB_MAX_OPEN_CONNS", &c.DBPool.MaxOpen}, {"AIGUILLAGE_DB_MAX_IDLE_CONNS", &c.DBPool.MaxIdle}} {
+		if v := must(p.name); v != "" {
+			if *p.dst, err = strconv.Atoi(v); err != nil || *p.dst < 1 || *p.dst > 10_000 {
+				errs = append(errs, fmt.Errorf("%s: want a number of connections between 1 and 10000", p.name))
+			}
+		}
+	}
+	if c.DBPool.MaxLifetime, err = time.ParseDuration(must("AIGUILLAGE_DB_CONN_MAX_LIFETIME")); err != nil || c.DBPool.MaxLifetime < 0 {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_DB_CONN_MAX_LIFETIME: want a duration such as 30m (0: unlimited)"))
+	} else if c.DBPool.MaxLifetime == 0 {
+		c.DBPool.MaxLifetime = -1 // unlimited, not the store's default
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)

@@ -217,11 +217,13 @@ func (s *Service) FindContactPoints(ctx context.Context, q LocalQuery) (*LocalRe
 	if err != nil {
 		return nil, err
 	}
-	explicit, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, Commune: commune})
+	// Every match is read (coverage and distance order them here), so the
+	// total is their number: no COUNT query.
+	explicit, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, Commune: commune, SkipTotal: true})
 	if err != nil {
 		return nil, err
 	}
-	nearest, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, NearestDepartement: commune.Departement})
+	nearest, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, NearestDepartement: commune.Departement, SkipTotal: true})
 	if err != nil {
 		return nil, err
 	}
@@ -339,7 +341,7 @@ func (s *Service) Emergency(ctx context.Context, communeCode string) ([]*domain.
 		commune = c
 	}
 	yes := true
-	f := domain.ContactPointFilter{Emergency: &yes, Limit: 100}
+	f := domain.ContactPointFilter{Emergency: &yes, Limit: 100, SkipTotal: true}
 	if commune != nil {
 		f.Commune = commune
 	}

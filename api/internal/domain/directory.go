@@ -433,6 +433,9 @@ type ContactPointFilter struct {
 	// Sort: name, -name, updated_at, -updated_at (default: emergency rank, then name).
 	Sort          string
 	Offset, Limit int
+	// SkipTotal spares the count of all matches (returned as 0) when the
+	// caller needs none.
+	SkipTotal bool
 }
 
 // ImportStats counts what an import did.

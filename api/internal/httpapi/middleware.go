@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -57,8 +58,11 @@ func (w *bufferedWriter) Write(b []byte) (int, error) { return w.buf.Write(b) }
 
 // responseCache keeps the answers of public reads in memory, so a repeated
 // read costs a map lookup. An entry is served only while the store's
-// generation is the one it was made at (any local write of public data
-// drops every entry) and for at most cacheTTL (writes by other replicas).
+// generation is the one it was made at: any write of public data drops
+// every entry, at once for a write through this server, and within
+// milliseconds for a write through another replica on the same PostgreSQL
+// (its announcement moves the generation on: store.Listener). cacheTTL
+// bounds an entry's life should announcements be lost.
 type responseCache struct {
 	lru        *expirable.LRU[string, *cachedResponse]
 	generation func() uint64
@@ -82,11 +86,35 @@ func newResponseCache(generation func() uint64) *responseCache {
 	return &responseCache{lru: expirable.NewLRU[string, *cachedResponse](cacheEntries, nil, cacheTTL), generation: generation}
 }
 
+// Cache lifetimes of public answers for browsers and CDNs (Cache-Control).
+// The origin itself is fresh within a second of a write; a CDN or browser
+// may serve an answer up to max-age old, then revalidates it with the
+// ETag (a 304 costs the origin a map lookup), serving the stale copy
+// meanwhile for up to stale-while-revalidate more.
+const (
+	// Partners' data: configuration, journeys, themes, contact points.
+	dataMaxAge, dataStale = time.Minute, time.Minute
+	// Reference data embedded in the binary (communes, kinds of office):
+	// changes with a release only.
+	referenceMaxAge, referenceStale = 24 * time.Hour, 7 * 24 * time.Hour
+)
+
+// cacheControl is the Cache-Control of a public answer. stale-if-error
+// lets a CDN keep answering for a day while the origin is down.
+func cacheControl(maxAge, stale time.Duration) string {
+	v := "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
+	if stale > 0 {
+		v += ", stale-while-revalidate=" + strconv.Itoa(int(stale.Seconds())) + ", stale-if-error=86400"
+	}
+	return v
+}
+
 // cacheable serves successful GET answers from the cache, sets a strong ETag
 // and Cache-Control on them, and answers 304 Not Modified when If-None-Match
-// matches.
-func (rc *responseCache) cacheable(maxAge time.Duration) echo.MiddlewareFunc {
-	cacheControl := "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
+// matches. The ETag is a digest of the bytes, so every replica gives the
+// same answer the same ETag, and a CDN or browser revalidates against any.
+func (rc *responseCache) cacheable(maxAge, stale time.Duration) echo.MiddlewareFunc {
+	cacheControl := cacheControl(maxAge, stale)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
@@ -138,6 +166,9 @@ func writeCached(c echo.Context, e *cachedResponse, cacheControl string) error {
 	h := res.Header()
 	h.Set("ETag", e.etag)
 	h.Set(echo.HeaderCacheControl, cacheControl)
+	if publicCORSPath(c.Request().URL.Path) {
+		sameForEveryOrigin(h)
+	}
 	if etagMatch(c.Request().Header.Get("If-None-Match"), e.etag) {
 		h.Del(echo.HeaderContentType)
 		h.Del(echo.HeaderContentLength)
@@ -152,6 +183,28 @@ func writeCached(c echo.Context, e *cachedResponse, cacheControl string) error {
 	}
 	_, err := res.Write(e.body)
 	return err
+}
+
+// sameForEveryOrigin makes a public answer's CORS headers independent of
+// the request's Origin: "Access-Control-Allow-Origin: *" always, and no
+// "Vary: Origin", so a CDN keeps one copy for every site embedding the
+// widget (and for requests without Origin) instead of one per site. No
+// public answer depends on another request header.
+func sameForEveryOrigin(h http.Header) {
+	h.Set(echo.HeaderAccessControlAllowOrigin, "*")
+	h.Set(echo.HeaderAccessControlExposeHeaders, publicExposedHeaders)
+	var vary []string
+	for _, v := range h.Values(echo.HeaderVary) {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" && !strings.EqualFold(part, echo.HeaderOrigin) {
+				vary = append(vary, part)
+			}
+		}
+	}
+	h.Del(echo.HeaderVary)
+	if len(vary) > 0 {
+		h.Set(echo.HeaderVary, strings.Join(vary, ", "))
+	}
 }
 
 func etagMatch(header, etag string) bool {
@@ -172,6 +225,30 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+	// series caches the counter and histogram of each (method, route,
+	// status): looking them up by label values hashes on every request.
+	series sync.Map // seriesKey → *routeSeries
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type routeSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+func (m *metrics) of(k seriesKey) *routeSeries {
+	if v, ok := m.series.Load(k); ok {
+		return v.(*routeSeries)
+	}
+	v, _ := m.series.LoadOrStore(k, &routeSeries{
+		requests: m.requests.WithLabelValues(k.method, k.route, strconv.Itoa(k.status)),
+		duration: m.duration.WithLabelValues(k.method, k.route),
+	})
+	return v.(*routeSeries)
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -191,51 +268,48 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
-func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		m.inFlight.Inc()
-		err := next(c)
-		m.inFlight.Dec()
-		if err != nil {
-			c.Error(err)
-		}
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
-		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(c.Response().Status)).Inc()
-		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
-		return nil
-	}
-}
-
-// requestLog logs one line per request, without query strings (they may hold
-// what residents typed) nor client addresses.
-func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+// observe logs each request and counts it in the metrics (one middleware
+// for both: one clock, one route lookup). Successful reads of the public
+// API and of the static files (GET or HEAD answered below 400) are logged
+// at debug level: at national scale they are the bulk of the traffic,
+// counted by the metrics; every write, admin call and error stays at info
+// (5xx at error).
+func observe(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
+			m.inFlight.Inc()
 			err := next(c)
+			m.inFlight.Dec()
 			if err != nil {
 				c.Error(err)
 			}
-			res := c.Response()
-			level := slog.LevelInfo
-			if res.Status >= 500 {
-				level = slog.LevelError
-			}
+			req, res := c.Request(), c.Response()
+			took := time.Since(start)
 			route := c.Path()
 			if route == "" {
 				route = "unmatched"
 			}
-			log.LogAttrs(c.Request().Context(), level, "request",
+			sr := m.of(seriesKey{method: req.Method, route: route, status: res.Status})
+			sr.requests.Inc()
+			sr.duration.Observe(took.Seconds())
+			level := slog.LevelInfo
+			switch {
+			case res.Status >= 500:
+				level = slog.LevelError
+			case res.Status < 400 && (req.Method == http.MethodGet || req.Method == http.MethodHead) && !strings.HasPrefix(req.URL.Path, "/api/v1/admin"):
+				level = slog.LevelDebug
+			}
+			if !log.Enabled(req.Context(), level) {
+				return nil
+			}
+			log.LogAttrs(req.Context(), level, "request",
 				slog.String("request_id", res.Header().Get(echo.HeaderXRequestID)),
-				slog.String("method", c.Request().Method),
+				slog.String("method", req.Method),
 				slog.String("route", route),
 				slog.Int("status", res.Status),
 				slog.Int64("bytes", res.Size),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", took),
 			)
 			return nil
 		}

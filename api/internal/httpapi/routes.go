@@ -43,6 +43,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Match(getHead, "/integration", s.widget.serve("pages/embed.html", false))
 	e.Match(getHead, "/widget.js", s.widget.serve("dist/widget.js", false))
 	e.Match(getHead, "/widget/chunks/:name", s.widget.chunk)
+	e.Match(getHead, "/widget/:name", s.widget.bundle)
 	// The référents' app and its client-side routes.
 	if s.adminApp.has("dist/index.html") {
 		e.Match(getHead, "/admin", s.adminApp.adminApp) // also /admin/: trailing slashes are removed
@@ -51,34 +52,34 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.ops.healthz)
 	e.GET("/readyz", s.ops.readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metricsHandler))
-	e.GET("/openapi.json", s.ops.openapiJSON, s.cache.cacheable(5*time.Minute))
+	e.GET("/openapi.json", with(s.ops.openapiJSON, s.cache.cacheable(5*time.Minute, time.Hour)))
 	e.GET("/docs", func(c echo.Context) error { return c.Redirect(301, "/docs/") })
 	e.GET("/docs/*", echoSwagger.EchoWrapHandler(echoSwagger.URL("/openapi.json"), echoSwagger.DocExpansion("list")))
 
 	// Public routes: no authentication, any origin (CORS is applied to this
 	// prefix by publicCORS in server.go, so preflights and errors get it too).
 	const public = "/api/v1/public"
-	e.GET(public+"/communes", s.public.searchCommunes, s.cache.cacheable(24*time.Hour))
-	e.GET(public+"/organisations/:slug", s.public.getOrganisation, s.cache.cacheable(5*time.Minute))
-	e.GET(public+"/contact-points", s.public.listContactPoints, s.cache.cacheable(5*time.Minute))
-	e.GET(public+"/contact-points/:id", s.public.getContactPoint, s.cache.cacheable(5*time.Minute))
+	e.GET(public+"/communes", with(s.public.searchCommunes, s.cache.cacheable(referenceMaxAge, referenceStale)))
+	e.GET(public+"/organisations/:slug", with(s.public.getOrganisation, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/contact-points", with(s.public.listContactPoints, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/contact-points/:id", with(s.public.getContactPoint, s.cache.cacheable(dataMaxAge, dataStale)))
 	e.POST(public+"/contact-points/:id/reports", s.admin.reportContactPoint)
 	if s.impact != nil {
 		// Feedback and usage events (written in batches), open statistics
 		// as JSON and as a page.
 		e.POST(public+"/feedback", s.impact.postFeedback)
 		e.POST(public+"/events", s.impact.postEvents)
-		e.GET(public+"/stats", s.impact.nationalStats, s.statsCache.cacheable(time.Minute))
-		e.GET(public+"/stats/:slug", s.impact.partnerStats, s.statsCache.cacheable(time.Minute))
-		e.GET("/stats", s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute))
-		e.GET("/stats/:slug", s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute))
+		e.GET(public+"/stats", with(s.impact.nationalStats, s.statsCache.cacheable(time.Minute, time.Minute)))
+		e.GET(public+"/stats/:slug", with(s.impact.partnerStats, s.statsCache.cacheable(time.Minute, time.Minute)))
+		e.GET("/stats", with(s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute, time.Minute)))
+		e.GET("/stats/:slug", with(s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute, time.Minute)))
 	}
-	e.GET(public+"/pivots", s.public.listPivots, s.cache.cacheable(24*time.Hour))
-	e.GET(public+"/emergency", s.public.emergency, s.cache.cacheable(5*time.Minute))
-	e.GET(public+"/organisations/:slug/logo", s.admin.publicLogo, s.cache.cacheable(time.Hour))
-	e.GET(public+"/organisations/:slug/themes", s.public.listThemes, s.cache.cacheable(5*time.Minute))
-	e.GET(public+"/organisations/:slug/journeys/:entry", s.journeys.publicJourney, s.cache.cacheable(5*time.Minute))
-	e.GET(public+"/outcomes/:id", s.journeys.outcome, s.cache.cacheable(5*time.Minute))
+	e.GET(public+"/pivots", with(s.public.listPivots, s.cache.cacheable(referenceMaxAge, referenceStale)))
+	e.GET(public+"/emergency", with(s.public.emergency, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/organisations/:slug/logo", with(s.admin.publicLogo, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/organisations/:slug/themes", with(s.public.listThemes, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/organisations/:slug/journeys/:entry", with(s.journeys.publicJourney, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/outcomes/:id", with(s.journeys.outcome, s.cache.cacheable(dataMaxAge, dataStale)))
 	if s.journeys.previews != nil {
 		// Journey drafts for the back office's preview in the widget: a
 		// token in the path, never cached (the draft changes).
@@ -149,4 +150,13 @@ func (s *Server) routes(e *echo.Echo) {
 	}
 	adm.PUT(org+"/entry-points/:entry", s.journeys.putEntryPoint)
 	adm.DELETE(org+"/entry-points/:entry", s.journeys.deleteEntryPoint)
+}
+
+// with applies route middleware to a handler once, when the route is
+// registered (Echo would compose them again on every request).
+func with(h echo.HandlerFunc, mw ...echo.MiddlewareFunc) echo.HandlerFunc {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"time"
@@ -151,8 +152,7 @@ func New(d Deps) (*Server, error) {
 		publicCORS(),
 		adminCORS(d.AdminOrigins),
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: domain.NewID}),
-		requestLog(d.Logger),
-		m.middleware,
+		observe(d.Logger, m),
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 				d.Logger.ErrorContext(c.Request().Context(), "panic", "error", err, "stack", string(stack))
@@ -162,14 +162,7 @@ func New(d Deps) (*Server, error) {
 		// The contact point import reads files up to its own, larger limit.
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(d.BodyLimit, 10) + "B",
 			Skipper: func(c echo.Context) bool { return importPath(c.Request().URL.Path) }}),
-		middleware.SecureWithConfig(middleware.SecureConfig{
-			XSSProtection:      "0",
-			ContentTypeNosniff: "nosniff",
-			XFrameOptions:      "DENY",
-			ReferrerPolicy:     "strict-origin-when-cross-origin",
-			HSTSMaxAge:         31536000,
-		}),
-		apiCSP,
+		securityHeaders,
 		publicRateLimit(d.PublicRateLimits),
 	)
 	s.routes(e)
@@ -191,16 +184,21 @@ func (w slogWriter) Write(p []byte) (int, error) {
 // publicCORS opens the public API and the OpenAPI document to any origin.
 func publicCORS() echo.MiddlewareFunc {
 	return middleware.CORSWithConfig(middleware.CORSConfig{
-		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return !strings.HasPrefix(p, "/api/v1/public/") && p != "/openapi.json"
-		},
+		Skipper:       func(c echo.Context) bool { return !publicCORSPath(c.Request().URL.Path) },
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions},
 		AllowHeaders:  []string{echo.HeaderContentType, "If-None-Match"},
-		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID, "Retry-After"},
+		ExposeHeaders: strings.Split(publicExposedHeaders, ", "),
 		MaxAge:        86400,
 	})
+}
+
+// publicExposedHeaders are the response headers a page on any origin may read.
+const publicExposedHeaders = "ETag, " + echo.HeaderXRequestID + ", Retry-After"
+
+// publicCORSPath reports whether any origin may call path.
+func publicCORSPath(p string) bool {
+	return strings.HasPrefix(p, "/api/v1/public/") || p == "/openapi.json"
 }
 
 // adminCORS lets the configured admin SPA origins call the auth and admin
@@ -221,11 +219,33 @@ func adminCORS(origins []string) echo.MiddlewareFunc {
 	})
 }
 
-// apiCSP forbids any active content in API answers.
-func apiCSP(next echo.HandlerFunc) echo.HandlerFunc {
+// Headers every answer carries, as net/http stores them (canonical keys,
+// one-value slices shared by every answer: assigning them allocates
+// nothing; a later Set replaces the slice, it never writes into it).
+var (
+	hXSSProtection = textproto.CanonicalMIMEHeaderKey(echo.HeaderXXSSProtection)
+	hNosniff       = textproto.CanonicalMIMEHeaderKey(echo.HeaderXContentTypeOptions)
+	hFrameOptions  = textproto.CanonicalMIMEHeaderKey(echo.HeaderXFrameOptions)
+	hReferrer      = textproto.CanonicalMIMEHeaderKey(echo.HeaderReferrerPolicy)
+	hHSTS          = textproto.CanonicalMIMEHeaderKey(echo.HeaderStrictTransportSecurity)
+	hCSP           = textproto.CanonicalMIMEHeaderKey(echo.HeaderContentSecurityPolicy)
+)
+
+// securityHeaders sets what Echo's Secure middleware set (XSS auditor off,
+// nosniff, no framing, referrer policy, HSTS over HTTPS) and, on API
+// answers, a policy that forbids any active content.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	xss, nosniff, deny := []string{"0"}, []string{"nosniff"}, []string{"DENY"}
+	referrer, hsts := []string{"strict-origin-when-cross-origin"}, []string{"max-age=31536000; includeSubdomains"}
+	csp := []string{"default-src 'none'; frame-ancestors 'none'"}
 	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h[hXSSProtection], h[hNosniff], h[hFrameOptions], h[hReferrer] = xss, nosniff, deny, referrer
+		if c.Scheme() == "https" {
+			h[hHSTS] = hsts
+		}
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-			c.Response().Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+			h[hCSP] = csp
 		}
 		return next(c)
 	}

@@ -26,7 +26,7 @@ type Store interface {
 	domain.ImpactStore
 	FindOrganisationBySlug(ctx context.Context, slug string) (*domain.Organisation, error)
 	FindOrganisations(ctx context.Context, ids []string, p domain.Page) ([]*domain.Organisation, int, error)
-	FindContactPointByID(ctx context.Context, id string) (*domain.ContactPoint, error)
+	FindContactPointsByIDs(ctx context.Context, ids []string) (map[string]*domain.ContactPoint, error)
 	FindOutcome(ctx context.Context, id string) (*domain.OutcomeRef, error)
 	FindJourneys(ctx context.Context, organisationID string) ([]*domain.JourneyRecord, error)
 	FindJourneyVersion(ctx context.Context, organisationID, slug string, number int) (*domain.JourneyVersion, error)

@@ -309,13 +309,18 @@ func (s *Service) contactPoints(ctx context.Context, org *domain.Organisation, b
 	if len(list) > maxContactPoints {
 		list = list[:maxContactPoints]
 	}
+	ids := make([]string, len(list))
 	for i := range list {
-		cp, err := s.store.FindContactPointByID(ctx, list[i].ID)
-		if domain.ErrorCode(err) == domain.ENOTFOUND {
+		ids[i] = list[i].ID
+	}
+	cps, err := s.store.FindContactPointsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		cp, ok := cps[list[i].ID]
+		if !ok {
 			continue
-		}
-		if err != nil {
-			return nil, err
 		}
 		list[i].Name = cp.Name
 		list[i].Switchboard = org != nil && cp.OrganisationID == org.ID && cp.Granularity == domain.GranularityAdministration

@@ -22,6 +22,8 @@ type Store interface {
 	domain.DirectoryStore
 	domain.JourneyStore
 	domain.OrganisationEditor
+	// FindContactPointsByIDs returns those of ids that exist, by id.
+	FindContactPointsByIDs(ctx context.Context, ids []string) (map[string]*domain.ContactPoint, error)
 }
 
 // Service runs and manages journeys.
@@ -74,15 +76,19 @@ func (s *Service) resolve(ctx context.Context, org *domain.Organisation, o *jour
 		return nil, err
 	}
 	var out []Resolved
-	for _, id := range o.ContactPoints {
-		c, err := s.store.FindContactPointByID(ctx, id)
-		if domain.ErrorCode(err) == domain.ENOTFOUND || (err == nil && !slices.Contains(allowed, c.OrganisationID)) {
-			continue // deleted since publication: the others still help
-		}
+	if len(o.ContactPoints) > 0 {
+		// One query for all of them, however many the outcome lists.
+		fixed, err := s.store.FindContactPointsByIDs(ctx, o.ContactPoints)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Resolved{Located: directory.Located{ContactPoint: c, Level: directory.LevelNone}, Reason: "choisi par " + org.Name})
+		for _, id := range o.ContactPoints {
+			c, ok := fixed[id]
+			if !ok || !slices.Contains(allowed, c.OrganisationID) {
+				continue // deleted since publication: the others still help
+			}
+			out = append(out, Resolved{Located: directory.Located{ContactPoint: c, Level: directory.LevelNone}, Reason: "choisi par " + org.Name})
+		}
 	}
 	if commune != nil {
 		for _, pivot := range o.Pivots {

@@ -173,12 +173,22 @@ type snapshot struct {
 	orgs      map[string]*domain.Organisation // by slug
 	orgsByID  map[string]*domain.Organisation
 	cps       map[string]*domain.ContactPoint
-	byPivot   map[string][]*domain.ContactPoint
-	byTheme   map[string][]*domain.ContactPoint
+	byPivot   map[string]*byArea
+	byTheme   map[string]*byArea
 	byNumber  map[string]*domain.ContactPoint // commons' helplines by digits
 	// overrides[org][national id] is the organisation's local override.
 	overrides map[string]map[string]*domain.ContactPoint
 	contacts  int
+}
+
+// areas returns m[k], created when missing.
+func areas(m map[string]*byArea, k string) *byArea {
+	b := m[k]
+	if b == nil {
+		b = &byArea{}
+		m[k] = b
+	}
+	return b
 }
 
 // digitsRE keeps the digits of a phone number.
@@ -197,7 +207,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 		index: idx, dir: dir, analyzer: m.AnalyzerNamed(analyzerText), stemmer: m.AnalyzerNamed(analyzerStem),
 		docs: map[string]*doc{}, vocabulary: map[string]bool{},
 		orgs: map[string]*domain.Organisation{}, orgsByID: map[string]*domain.Organisation{}, cps: map[string]*domain.ContactPoint{},
-		byPivot: map[string][]*domain.ContactPoint{}, byTheme: map[string][]*domain.ContactPoint{},
+		byPivot: map[string]*byArea{}, byTheme: map[string]*byArea{},
 		byNumber: map[string]*domain.ContactPoint{}, overrides: map[string]map[string]*domain.ContactPoint{},
 	}
 	s.rules = lx.Compile(s.stem)
@@ -240,10 +250,10 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 			continue
 		}
 		if c.Pivot != "" {
-			s.byPivot[c.Pivot] = append(s.byPivot[c.Pivot], c)
+			areas(s.byPivot, c.Pivot).add(c)
 		}
 		for _, t := range c.Themes {
-			s.byTheme[t] = append(s.byTheme[t], c)
+			areas(s.byTheme, t).add(c)
 		}
 		if c.OrganisationID == s.commonsID && c.Source.Kind == domain.SourceHelplines {
 			for _, ch := range c.Channels {

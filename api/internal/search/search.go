@@ -58,7 +58,8 @@ type Options struct {
 	Pivots    []PivotType
 	// Misses records searches that found nothing (nil: not recorded).
 	Misses domain.SearchMissStore
-	// Generation changes when this process writes public data.
+	// Generation changes when public data is written, through this
+	// process or (announced over PostgreSQL NOTIFY) through another replica.
 	Generation func() uint64
 	// Stamp summarises the data of every replica (see store.ChangeStamp);
 	// polled every StampEvery so writes made elsewhere are seen too.
@@ -128,8 +129,10 @@ func (s *Service) refreshLocked(ctx context.Context) error {
 	return nil
 }
 
-// Run rebuilds the index whenever the data changes, until ctx ends: at once
-// for writes of this process, within StampEvery for writes of other replicas.
+// Run rebuilds the index whenever the data changes, until ctx ends: within
+// half a second of a move of the generation (writes of this process, and of
+// other replicas when they are announced), and within StampEvery for any
+// write the change stamp reveals (announcements lost).
 func (s *Service) Run(ctx context.Context) {
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
@@ -487,20 +490,25 @@ func (s *snapshot) result(d *doc, score float64, org *domain.Organisation, allow
 		}
 	}
 	for _, t := range d.Themes {
-		var cands []*domain.ContactPoint
-		for _, c := range s.byTheme[t] {
-			if !allowed[c.OrganisationID] {
-				continue
-			}
-			if commune == nil && c.Coverage.National {
-				addContact(orientation.Resolved{Located: directory.Located{ContactPoint: c, Level: directory.LevelNational}, Reason: "service national"})
-				continue
-			}
-			cands = append(cands, c)
-		}
+		themed := s.byTheme[t]
 		if commune == nil {
-			r.NeedsCommune = r.NeedsCommune || len(cands) > 0
+			for _, c := range themed.list() {
+				if !allowed[c.OrganisationID] {
+					continue
+				}
+				if c.Coverage.National {
+					addContact(orientation.Resolved{Located: directory.Located{ContactPoint: c, Level: directory.LevelNational}, Reason: "service national"})
+					continue
+				}
+				r.NeedsCommune = true
+			}
 			continue
+		}
+		var cands []*domain.ContactPoint
+		for _, c := range themed.near(commune) {
+			if allowed[c.OrganisationID] {
+				cands = append(cands, c)
+			}
 		}
 		for _, l := range s.local(cands, org, commune) {
 			addContact(l)
@@ -508,11 +516,11 @@ func (s *snapshot) result(d *doc, score float64, org *domain.Organisation, allow
 	}
 	for _, p := range d.Pivots {
 		if commune == nil {
-			r.NeedsCommune = r.NeedsCommune || len(s.byPivot[p]) > 0
+			r.NeedsCommune = r.NeedsCommune || len(s.byPivot[p].list()) > 0
 			continue
 		}
 		var cands []*domain.ContactPoint
-		for _, c := range s.byPivot[p] {
+		for _, c := range s.byPivot[p].near(commune) {
 			if allowed[c.OrganisationID] {
 				cands = append(cands, c)
 			}

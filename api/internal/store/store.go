@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -43,6 +44,47 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Pool sizes the connection pool (PostgreSQL) or the readers' pool
+	// (SQLite, whose single writer has one connection); zero fields take
+	// the defaults: 20 open and 10 idle connections on PostgreSQL, 4
+	// SQLite readers.
+	Pool Pool
+}
+
+// Pool sizes a database/sql connection pool.
+type Pool struct {
+	// MaxOpen bounds the open connections; MaxIdle those kept idle.
+	MaxOpen, MaxIdle int
+	// MaxLifetime recycles a connection after that time, so a pooler or a
+	// failover is followed; MaxIdleTime closes idle ones. Zero takes the
+	// default; negative means never.
+	MaxLifetime, MaxIdleTime time.Duration
+}
+
+// Default pools. On PostgreSQL, each replica holds at most MaxOpen pooled
+// connections plus one for the Listener: 4 replicas × (20 + 1) stay under
+// the server's default max_connections (100) with room for migrations and
+// psql. SQLite has one writer connection and a few readers (WAL).
+var (
+	postgresPool  = Pool{MaxOpen: 20, MaxIdle: 10, MaxLifetime: 30 * time.Minute, MaxIdleTime: 5 * time.Minute}
+	sqliteReaders = Pool{MaxOpen: 4, MaxIdle: 4}
+)
+
+func (p Pool) withDefaults(d Pool) Pool {
+	if p.MaxOpen <= 0 {
+		p.MaxOpen = d.MaxOpen
+	}
+	if p.MaxIdle <= 0 {
+		p.MaxIdle = min(d.MaxIdle, p.MaxOpen)
+	}
+	p.MaxIdle = min(p.MaxIdle, p.MaxOpen)
+	if p.MaxLifetime == 0 {
+		p.MaxLifetime = d.MaxLifetime
+	}
+	if p.MaxIdleTime == 0 {
+		p.MaxIdleTime = d.MaxIdleTime
+	}
+	return p
 }
 
 // Store is the GORM implementation of the domain stores.
@@ -55,19 +97,36 @@ type Store struct {
 	log  *slog.Logger
 	// generation counts the committed writes of public data (organisations,
 	// themes, contact points, logos) made through this store, so response
-	// caches know when to drop what they hold.
+	// caches know when to drop what they hold. On PostgreSQL the
+	// Listener also moves it on when another replica announces a write.
 	generation atomic.Uint64
+	// dsn is the PostgreSQL connection string, for the Listener.
+	dsn string
+	// instance names this process in the change announcements.
+	instance string
 }
 
 // Generation changes after every committed write of public data made
-// through this store. Writes by other replicas are not seen: caches keyed
-// on it must also expire.
+// through this store and, on PostgreSQL with a running Listener, after
+// every write another replica announces (see ChangesChannel).
 func (s *Store) Generation() uint64 { return s.generation.Load() }
 
 // publicWrite runs fn in a transaction and, once committed, moves the
-// generation on.
+// generation on. On PostgreSQL the transaction also announces the change
+// on ChangesChannel: the announcement is delivered on commit only, so the
+// other replicas never hear of a write that was rolled back.
 func (s *Store) publicWrite(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.w.WithContext(ctx).Transaction(fn)
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if s.dialect == Postgres {
+			if err := tx.Exec("SELECT pg_notify(?, ?)", ChangesChannel, s.instance).Error; err != nil {
+				return fmt.Errorf("announce the change: %w", err)
+			}
+		}
+		return nil
+	})
 	if err == nil {
 		s.generation.Add(1)
 	}
@@ -118,7 +177,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Store{dialect: dialect, now: opts.Now, log: opts.Logger}
+	s := &Store{dialect: dialect, now: opts.Now, log: opts.Logger, instance: newInstanceID()}
 	cfg := func() *gorm.Config {
 		return &gorm.Config{
 			TranslateError: true,
@@ -141,10 +200,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL pool: %w", err)
 		}
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		s.w, s.r = db, db
+		pool := opts.Pool.withDefaults(postgresPool)
+		sqlDB.SetMaxOpenConns(pool.MaxOpen)
+		sqlDB.SetMaxIdleConns(pool.MaxIdle)
+		sqlDB.SetConnMaxLifetime(pool.MaxLifetime)
+		sqlDB.SetConnMaxIdleTime(pool.MaxIdleTime)
+		s.w, s.r, s.dsn = db, db, dsn
 	case SQLite:
 		memory := dsn == ":memory:" || strings.Contains(dsn, "mode=memory")
 		if !memory {
@@ -187,7 +248,11 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 			if err != nil {
 				return nil, fmt.Errorf("open SQLite reader pool: %w", err)
 			}
-			rdb.SetMaxOpenConns(4)
+			pool := opts.Pool.withDefaults(sqliteReaders)
+			rdb.SetMaxOpenConns(pool.MaxOpen)
+			rdb.SetMaxIdleConns(pool.MaxIdle)
+			rdb.SetConnMaxLifetime(pool.MaxLifetime)
+			rdb.SetConnMaxIdleTime(pool.MaxIdleTime)
 			s.r = r
 		}
 	}
@@ -293,3 +358,40 @@ func (s *Store) MigrationStatus(ctx context.Context) (MigrationStatus, error) {
 
 // SQLDB exposes the writer pool, for metrics.
 func (s *Store) SQLDB() (*sql.DB, error) { return s.w.DB() }
+
+// Statement is one SQL statement the store ran, as sent to the database.
+type Statement struct {
+	SQL  string
+	Vars []any
+}
+
+// Trace calls fn after every statement the store runs (queries, counts,
+// raw reads, writes), on every pool, until the store is closed. It serves
+// the tests that count the statements of a request or EXPLAIN them.
+func (s *Store) Trace(fn func(Statement)) error {
+	cb := func(tx *gorm.DB) {
+		// Subqueries are built by a dry run of their own: not statements.
+		if tx.DryRun || tx.Statement == nil || tx.Statement.SQL.Len() == 0 {
+			return
+		}
+		fn(Statement{SQL: tx.Statement.SQL.String(), Vars: slices.Clone(tx.Statement.Vars)})
+	}
+	for i, g := range []*gorm.DB{s.w, s.r} {
+		if i == 1 && s.r == s.w {
+			break
+		}
+		c := g.Callback()
+		name := "aiguillage:trace"
+		if err := errors.Join(
+			c.Query().After("gorm:query").Register(name, cb),
+			c.Row().After("gorm:row").Register(name, cb),
+			c.Raw().After("gorm:raw").Register(name, cb),
+			c.Create().After("gorm:create").Register(name, cb),
+			c.Update().After("gorm:update").Register(name, cb),
+			c.Delete().After("gorm:delete").Register(name, cb),
+		); err != nil {
+			return fmt.Errorf("trace: %w", err)
+		}
+	}
+	return nil
+}
