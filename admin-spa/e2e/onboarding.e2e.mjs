@@ -47,6 +47,7 @@ test('onboarding: contact point → new journey → publish → entry point → 
   await page.getByText('Version 1 publiée').waitFor();
   await page.getByRole('link', { name: /Créer un point d'entrée pour ce parcours/ }).click();
   await page.getByRole('heading', { level: 1, name: "Nouveau point d'entrée" }).waitFor();
+  await page.locator('#ep-journey option[value^="inscription-a-l-ecole"]').waitFor({ state: 'attached' }); // the journeys are loaded
   assert((await page.locator('#ep-journey').inputValue()).startsWith('inscription-a-l-ecole'), 'the journey is not preselected');
   await page.locator('#ep-name').fill(`École ${stamp}`);
   await page.getByRole('button', { name: "Créer le point d'entrée" }).click();

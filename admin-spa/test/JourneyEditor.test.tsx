@@ -101,4 +101,36 @@ describe('journey editor', () => {
     expect(within(tree).getByRole('button', { name: /Réponse Contactez l'ADIL/ })).toHaveAttribute('aria-current', 'step');
     expect(screen.getByRole('button', { name: 'Enregistrer le brouillon' })).toBeEnabled();
   });
+
+  it('picks the themes in the settings as the other forms do: grouped by main theme, removable tags', async () => {
+    const user = userEvent.setup();
+    const themes: Handler = (_req, url) => {
+      if (url.pathname !== '/api/v1/public/organisations/var/themes') return;
+      return json(200, {
+        themes: [
+          { slug: 'logement', label: 'Logement', organisation: 'communs-nationaux' },
+          { slug: 'loyer-impaye', label: 'Loyer impayé', parent_slug: 'logement', organisation: 'var' },
+          { slug: 'famille', label: 'Famille', organisation: 'communs-nationaux' },
+        ],
+      });
+    };
+    const { api } = fakeApi(themes, base);
+    renderRoutes(api, routes, '/o/var/parcours/loyer?onglet=reglages');
+    const select = await screen.findByRole('combobox', { name: /^Thèmes/ });
+    // The id the validation links focus.
+    expect(select).toHaveAttribute('id', 'jy-themes');
+    await screen.findByRole('option', { name: 'Logement (tout le thème)' });
+    expect(screen.getByRole('group', { name: 'Logement' })).toContainElement(screen.getByRole('option', { name: 'Loyer impayé' }));
+
+    await user.selectOptions(select, 'logement');
+    await user.selectOptions(select, 'loyer-impaye');
+    const chosen = () => within(screen.getByRole('list', { name: 'Thèmes choisis' })).getAllByRole('listitem').map((li) => li.textContent);
+    expect(chosen()).toEqual(['Logement', 'Loyer impayé']);
+    // A chosen theme cannot be picked twice.
+    expect(screen.getByRole('option', { name: 'Logement (tout le thème)' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Enregistrer le brouillon' })).toBeEnabled();
+
+    await user.click(screen.getByRole('button', { name: 'Retirer le thème Logement' }));
+    expect(chosen()).toEqual(['Loyer impayé']);
+  });
 });

@@ -39,7 +39,15 @@ export function loadWidgetScript(): Promise<void> {
       loading = undefined;
       reject(new Error('widget.js'));
     };
-    s.onload = () => (customElements.get(TAG) ? resolve() : fail()); // e.g. an HTML page served instead of the script
+    // widget.js is a small loader that adds the widget's content-hashed bundle: the element is defined a moment
+    // after it has loaded. Not within 15 s (the bundle failed, an HTML page served instead of the script): an error.
+    s.onload = () => {
+      const late = setTimeout(fail, 15_000);
+      void customElements.whenDefined(TAG).then(() => {
+        clearTimeout(late);
+        resolve();
+      });
+    };
     s.onerror = fail;
     document.head.append(s);
   });

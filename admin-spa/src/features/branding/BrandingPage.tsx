@@ -1,53 +1,30 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router-dom';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { useAuth } from '../../auth/AuthContext';
-import { ApiError, errorMessage, fieldErrors, unwrap } from '../../api/problem';
+import { errorMessage, fieldErrors, unwrap } from '../../api/problem';
+import { storeOrganisation, useOrganisation, type AdminOrganisation as Org } from '../../api/organisation';
 import { Page } from '../../layout/Page';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { UnsavedChangesGuard } from '../../components/UnsavedChangesGuard';
-import type { components } from '../../api/schema';
+import { SaveFailed, saveErrorKinds } from '../../components/SaveErrors';
+import { LoadFailedPage, LoadingPage } from '../../components/LoadState';
 import { ensureContrast, formatRatio, parseHex, primaryChecks, secondaryChecks, toHex, WHITE, onColor, type Check } from './contrast';
 
-type Org = components['schemas']['AdminOrganisation'];
 const MAX_LOGO = 512 * 1024;
 const P = 'br';
-
-function useOrganisation(org: string) {
-  const { api } = useAuth();
-  return useQuery({
-    queryKey: ['organisation', org],
-    queryFn: async () => {
-      const r = await api.client.GET('/api/v1/admin/organisations/{org}', { params: { path: { org } } });
-      const o = unwrap(r);
-      return { org: o, etag: r.response.headers.get('ETag') ?? `"${o.version}"` };
-    },
-  });
-}
 
 export function BrandingPage() {
   const { org = '' } = useParams();
   const q = useOrganisation(org);
   // Kept here: a saved version remounts the form.
   const [notice, setNotice] = useState<string | null>(null);
-  if (q.error) {
-    return (
-      <Page title="Apparence du widget" context={org}>
-        <Alert as="h2" severity="error" title="Chargement impossible" description={errorMessage(q.error)} />
-      </Page>
-    );
-  }
-  if (!q.data) {
-    return (
-      <Page title="Apparence du widget" context={org}>
-        <p role="status">Chargement…</p>
-      </Page>
-    );
-  }
+  if (q.error) return <LoadFailedPage title="Apparence du widget" context={org} error={q.error} />;
+  if (!q.data) return <LoadingPage title="Apparence du widget" context={org} />;
   return <BrandingForm key={q.data.etag} slug={org} org={q.data.org} etag={q.data.etag} onReload={() => void q.refetch()} notice={notice} setNotice={setNotice} />;
 }
 
@@ -121,8 +98,7 @@ function BrandingForm({ slug, org, etag, onReload, notice, setNotice }: { slug: 
       errors[short] = v;
     }
   }
-  const conflict = error instanceof ApiError && error.isConflict;
-  const general = error && !conflict && Object.keys(errors).length === 0 ? errorMessage(error) : null;
+  const { conflict, general } = saveErrorKinds(error, errors);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -136,7 +112,7 @@ function BrandingForm({ slug, org, etag, onReload, notice, setNotice }: { slug: 
       });
       const o = unwrap(r);
       setNotice('Couleurs enregistrées. Le widget les affiche dans la minute.');
-      qc.setQueryData(['organisation', slug], { org: o, etag: r.response.headers.get('ETag') ?? `"${o.version}"` });
+      storeOrganisation(qc, slug, o, r.response.headers.get('ETag'));
     } catch (err) {
       setError(err);
       setTimeout(() => summary.current?.focus());
@@ -166,11 +142,7 @@ function BrandingForm({ slug, org, etag, onReload, notice, setNotice }: { slug: 
           </Button>
         </div>
       )}
-      {general && (
-        <div role="alert">
-          <Alert as="h2" severity="error" title="Enregistrement impossible" description={general} className="fr-mb-3w" />
-        </div>
-      )}
+      <SaveFailed message={general} />
       <ErrorSummary ref={summary} errors={errors} labelOf={labelOf} prefix={P} />
       <form onSubmit={onSubmit} noValidate aria-labelledby="colours-title">
         <h2 id="colours-title" className="fr-h4">
@@ -226,7 +198,7 @@ function LogoUpload({ slug, org, onDone }: { slug: string; org: Org; onDone: (m:
         headers: { 'Content-Type': file.type },
       });
       const o = unwrap(r);
-      qc.setQueryData(['organisation', slug], { org: o, etag: `"${o.version}"` });
+      storeOrganisation(qc, slug, o);
       onDone('Logo enregistré.');
     } catch (err) {
       const f = fieldErrors(err);

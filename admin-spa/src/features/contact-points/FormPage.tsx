@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useLocation, useNavigate, useParams, Link } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Input } from '@codegouvfr/react-dsfr/Input';
@@ -6,15 +6,18 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
-import { Tag } from '@codegouvfr/react-dsfr/Tag';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { useAuth } from '../../auth/AuthContext';
-import { ApiError, errorMessage, fieldErrors, unwrap } from '../../api/problem';
+import { ApiError, fieldErrors, unwrap } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { ErrorSummary, fieldId } from '../../components/ErrorSummary';
 import { UnsavedChangesGuard } from '../../components/UnsavedChangesGuard';
+import { FormActions } from '../../components/FormActions';
+import { ConflictNotice, SaveFailed, saveErrorKinds, useSaveErrorFocus } from '../../components/SaveErrors';
+import { LoadFailedPage, LoadingPage } from '../../components/LoadState';
+import { ThemePicker } from '../../components/ThemePicker';
 import { fr, formatDate } from '../../i18n/fr';
-import { useContactPoint, useThemes } from './api';
+import { useContactPoint } from './api';
 import { changedFields, emptyForm, fromContactPoint, isStale, toRequest, type AdminContactPoint, type FormState } from './model';
 import { ChannelsEditor, CommunePicker, DepartementPicker, OpeningHoursEditor, P, listErrors } from './editors';
 
@@ -47,22 +50,16 @@ export function ContactPointFormPage() {
   const q = useContactPoint(org, id);
   const location = useLocation();
   const notice = (location.state as { notice?: string } | null)?.notice;
-  if (id && q.isPending) {
-    return (
-      <Page title="Point de contact" context={org}>
-        <p role="status">Chargement…</p>
-      </Page>
-    );
-  }
+  if (id && q.isPending) return <LoadingPage title="Point de contact" context={org} />;
   if (id && q.error) {
-    const notFound = q.error instanceof ApiError && q.error.status === 404;
     return (
-      <Page title={notFound ? 'Point de contact introuvable' : 'Point de contact'} context={org}>
-        <Alert as="h2" severity="error" title={notFound ? "Ce point de contact n'existe pas ou n'appartient pas à cette organisation" : 'Chargement impossible'} description={errorMessage(q.error)} />
-        <p className="fr-mt-2w">
-          <Link to={`/o/${org}/points-de-contact`}>Retour à la liste des points de contact</Link>
-        </p>
-      </Page>
+      <LoadFailedPage
+        title="Point de contact"
+        context={org}
+        error={q.error}
+        notFound={{ title: 'Point de contact introuvable', message: "Ce point de contact n'existe pas ou n'appartient pas à cette organisation" }}
+        back={<Link to={`/o/${org}/points-de-contact`}>Retour à la liste des points de contact</Link>}
+      />
     );
   }
   // A new version (saved, verified or reloaded) starts a fresh form.
@@ -83,14 +80,11 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
   const skipGuard = useRef(false);
   const [verifyNote, setVerifyNote] = useState<string | null>(null);
   const [communeNames, setCommuneNames] = useState<Record<string, string>>({});
-  const summary = useRef<HTMLDivElement>(null);
-  const conflictRef = useRef<HTMLDivElement>(null);
-  const themes = useThemes(org);
+  const { summary, conflictRef } = useSaveErrorFocus(error);
 
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(initial), [form, initial]);
   const errors = fieldErrors(error);
-  const conflict = error instanceof ApiError && error.isConflict;
-  const general = error && !conflict && Object.keys(errors).length === 0 ? errorMessage(error) : null;
+  const { conflict, general } = saveErrorKinds(error, errors);
 
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const setCov = (patch: Partial<FormState['coverage']>) => setForm((f) => ({ ...f, coverage: { ...f.coverage, ...patch } }));
@@ -102,13 +96,6 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
   };
 
   const afterError = (err: unknown) => setError(err);
-  // Once the error is on screen, move the focus to it (the conflict notice
-  // or the summary of field errors), so screen readers announce it.
-  useEffect(() => {
-    if (!error) return;
-    if (error instanceof ApiError && error.isConflict) conflictRef.current?.focus();
-    else summary.current?.focus();
-  }, [error]);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -167,9 +154,6 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
   };
 
   const title = creating ? 'Nouveau point de contact' : (current?.name ?? 'Point de contact');
-  const themeList = themes.data ?? [];
-  const parents = themeList.filter((t) => !t.parent_slug);
-  const themeLabel = (slug: string) => themeList.find((t) => t.slug === slug)?.label ?? slug;
   const disabled = readOnly || saving;
 
   return (
@@ -215,21 +199,8 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
           </p>
         </div>
       )}
-      {conflict && (
-        <div ref={conflictRef} tabIndex={-1} role="alert" className="fr-alert fr-alert--error fr-mb-4w">
-          <h2 className="fr-alert__title">Quelqu'un d'autre a modifié ce point de contact</h2>
-          <p>Pendant que vous l'éditiez, une autre personne a enregistré une nouvelle version. Vos modifications n'ont pas été enregistrées, pour ne pas effacer les siennes.</p>
-          <p>Rechargez la version actuelle puis refaites vos changements. Vos saisies restent affichées en attendant : copiez-les si besoin.</p>
-          <Button type="button" className="fr-mt-2w" onClick={() => { setLeaving(true); onReload(); }}>
-            Recharger la version actuelle
-          </Button>
-        </div>
-      )}
-      {general && (
-        <div role="alert">
-          <Alert as="h2" severity="error" title="Enregistrement impossible" description={general} className="fr-mb-3w" />
-        </div>
-      )}
+      {conflict && <ConflictNotice ref={conflictRef} title="Quelqu'un d'autre a modifié ce point de contact" onReload={() => { setLeaving(true); onReload(); }} />}
+      <SaveFailed message={general} />
       <ErrorSummary ref={summary} errors={errors} labelOf={labelOf} prefix={P} detail={error instanceof ApiError ? error.problem.detail : undefined} />
 
       <form onSubmit={onSubmit} noValidate aria-label={title}>
@@ -281,44 +252,17 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
             />
           </div>
           <div className="fr-fieldset__element">
-            <Select
+            <ThemePicker
+              org={org}
+              id={fieldId(P, 'themes')}
               label="Thèmes"
               hint="Les besoins des habitants auxquels ce point de contact répond. Choisissez un thème pour l'ajouter."
-              state={listErrors(errors, 'themes') ? 'error' : 'default'}
-              stateRelatedMessage={listErrors(errors, 'themes')}
-              nativeSelectProps={{
-                id: fieldId(P, 'themes'),
-                value: '',
-                disabled: disabled || themes.isPending,
-                onChange: (e) => e.target.value && !form.themes.includes(e.target.value) && set('themes', [...form.themes, e.target.value]),
-              }}
-            >
-              <option value="">{themes.isPending ? 'Chargement des thèmes…' : 'Ajouter un thème'}</option>
-              {parents.map((p) => (
-                <optgroup key={p.slug} label={p.label}>
-                  {[p, ...themeList.filter((t) => t.parent_slug === p.slug)].map((t) => (
-                    <option key={t.slug} value={t.slug} disabled={form.themes.includes(t.slug ?? '')}>
-                      {t === p ? `${t.label} (tout le thème)` : t.label}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-            </Select>
-            {form.themes.length > 0 && (
-              <ul className="fr-tags-group" aria-label="Thèmes choisis">
-                {form.themes.map((t) => (
-                  <li key={t}>
-                    {disabled ? (
-                      <Tag>{themeLabel(t)}</Tag>
-                    ) : (
-                      <Tag dismissible nativeButtonProps={{ type: 'button', onClick: () => set('themes', form.themes.filter((x) => x !== t)), 'aria-label': `Retirer le thème ${themeLabel(t)}` }}>
-                        {themeLabel(t)}
-                      </Tag>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            )}
+              listLabel="Thèmes choisis"
+              chosen={form.themes}
+              onChange={(themes) => set('themes', themes)}
+              error={listErrors(errors, 'themes')}
+              disabled={disabled}
+            />
           </div>
         </fieldset>
 
@@ -399,17 +343,18 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
         </fieldset>
 
         {!readOnly && (
-          <div className="app-row fr-mt-4w" style={{ position: 'sticky', bottom: 0, background: 'var(--background-default-grey)', padding: '1rem 0', zIndex: 2 }}>
-            <Button type="submit" disabled={saving || (!creating && !dirty)}>
-              {saving ? 'Enregistrement…' : creating ? 'Créer le point de contact' : 'Enregistrer les modifications'}
-            </Button>
-            {dirty && !creating && (
-              <Button type="button" priority="secondary" onClick={() => { setForm(initial); setError(null); }}>
-                Annuler les modifications
-              </Button>
-            )}
-            {dirty && <p className="fr-mb-0 fr-text--sm" aria-live="polite">Modifications non enregistrées</p>}
-          </div>
+          <FormActions
+            sticky
+            saving={saving}
+            dirty={dirty}
+            creating={creating}
+            createLabel="Créer le point de contact"
+            saveLabel="Enregistrer les modifications"
+            onReset={() => {
+              setForm(initial);
+              setError(null);
+            }}
+          />
         )}
         </fieldset>
       </form>

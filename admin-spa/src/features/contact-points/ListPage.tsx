@@ -10,7 +10,8 @@ import { errorMessage } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { Pager, pageOf } from '../../components/Pager';
 import { fr, formatDate } from '../../i18n/fr';
-import { useContactPoints, useThemes, type ListQuery } from './api';
+import { useThemes } from '../../api/themes';
+import { useContactPoints, type ListQuery } from './api';
 import { isStale } from './model';
 
 const PAGE = 25;

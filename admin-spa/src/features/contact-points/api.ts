@@ -27,13 +27,3 @@ export function useContactPoint(org: string, id: string | undefined) {
     },
   });
 }
-
-/** Themes a contact point may carry: the national ones and the partner's. */
-export function useThemes(org: string) {
-  const api = useApi();
-  return useQuery({
-    queryKey: ['themes', org],
-    staleTime: 5 * 60_000,
-    queryFn: async () => unwrap(await api.client.GET('/api/v1/public/organisations/{slug}/themes', { params: { path: { slug: org } } })).themes ?? [],
-  });
-}

@@ -1,24 +1,27 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { Tag } from '@codegouvfr/react-dsfr/Tag';
 import { useAuth } from '../../auth/AuthContext';
 import { ApiError, errorMessage, fieldErrors, unwrap } from '../../api/problem';
+import { organisationKey, storeOrganisation, useOrganisation, type AdminOrganisation } from '../../api/organisation';
 import { refreshPublic } from '../../api/publicCache';
-import { suggestSlug } from '../../api/slug';
 import { apiBaseUrl } from '../../env';
 import { Page } from '../../layout/Page';
 import { ErrorSummary, fieldId } from '../../components/ErrorSummary';
 import { UnsavedChangesGuard } from '../../components/UnsavedChangesGuard';
+import { NameAndSlugFields } from '../../components/NameAndSlugFields';
 import { WidgetPreview } from '../../components/WidgetPreview';
-import { useThemes } from '../contact-points/api';
+import { FormActions } from '../../components/FormActions';
+import { ConflictNotice, SaveFailed, saveErrorKinds, useSaveErrorFocus } from '../../components/SaveErrors';
+import { LoadingPage } from '../../components/LoadState';
+import { ThemePicker } from '../../components/ThemePicker';
+import { DeleteSection } from '../../components/DeleteSection';
 import { listErrors } from '../contact-points/editors';
 import { EmbedSnippet } from './EmbedSnippet';
-import { journeyState, journeyStateLabel, useJourneySummaries, useOrganisation, type AdminOrganisation, type EntryPoint, type EntryPointRequest } from './api';
+import { journeyState, journeyStateLabel, useJourneySummaries, type EntryPoint, type EntryPointRequest } from './api';
 
 const P = 'ep';
 
@@ -85,13 +88,7 @@ export function EntryPointPage() {
       </Page>
     );
   }
-  if (!q.data) {
-    return (
-      <Page title="Point d'entrée" context={org}>
-        <p role="status">Chargement…</p>
-      </Page>
-    );
-  }
+  if (!q.data) return <LoadingPage title="Point d'entrée" context={org} />;
   const title = current ? current.name || current.slug || '' : "Nouveau point d'entrée";
   return (
     <Page title={title} context={org}>
@@ -163,10 +160,8 @@ function EntryPointForm({ org, current, onReload }: { org: string; current?: Ent
   const [saving, setSaving] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const skipGuard = useRef(false);
-  const summary = useRef<HTMLDivElement>(null);
-  const conflictRef = useRef<HTMLDivElement>(null);
+  const { summary, conflictRef } = useSaveErrorFocus(error);
   const journeys = useJourneySummaries(org);
-  const themes = useThemes(org);
 
   const dirty = JSON.stringify({ ...form, slugTouched: false }) !== JSON.stringify({ ...initial, slugTouched: false });
   const [index, setIndex] = useState(-1);
@@ -176,16 +171,9 @@ function EntryPointForm({ org, current, onReload }: { org: string; current?: Ent
     const m = k.match(/^entry_points\[(\d+)\]\.(.+)$/);
     errors[m && Number(m[1]) === index ? m[2] : k] = v;
   }
-  const conflict = error instanceof ApiError && error.isConflict;
-  const general = error && !conflict && Object.keys(errors).length === 0 ? errorMessage(error) : null;
+  const { conflict, general } = saveErrorKinds(error, errors);
   const disabled = readOnly || saving;
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
-
-  useEffect(() => {
-    if (!error) return;
-    if (error instanceof ApiError && error.isConflict) conflictRef.current?.focus();
-    else summary.current?.focus();
-  }, [error]);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -211,7 +199,7 @@ function EntryPointForm({ org, current, onReload }: { org: string; current?: Ent
       await refreshPublic(api, org, { organisation: true, entry: slug });
       setLeaving(true);
       skipGuard.current = true;
-      qc.setQueryData(['organisation', org], { org: o, etag: `"${o.version}"` });
+      storeOrganisation(qc, org, o);
       navigate(`/o/${org}/points-d-entree/${slug}`, {
         replace: !creating,
         state: { notice: creating ? `Le point d'entrée « ${form.name.trim()} » est créé. Copiez son code ci-dessous pour l'intégrer à votre site.` : 'Modifications enregistrées. Le widget les affiche dès maintenant.' },
@@ -225,9 +213,6 @@ function EntryPointForm({ org, current, onReload }: { org: string; current?: Ent
 
   const journeyList = journeys.data ?? [];
   const selected = journeyList.find((j) => j.slug === form.journey);
-  const themeList = themes.data ?? [];
-  const parents = themeList.filter((t) => !t.parent_slug);
-  const themeLabel = (slug: string) => themeList.find((t) => t.slug === slug)?.label ?? slug;
   const st = (m?: string) => (m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const));
 
   return (
@@ -238,60 +223,36 @@ function EntryPointForm({ org, current, onReload }: { org: string; current?: Ent
       <UnsavedChangesGuard when={dirty && !leaving && !readOnly} skip={skipGuard} />
       {readOnly && <Alert as="h3" severity="info" small description="Seuls les administrateurs de l'organisation modifient les points d'entrée." className="fr-mb-3w" />}
       {conflict && (
-        <div ref={conflictRef} tabIndex={-1} role="alert" className="fr-alert fr-alert--error fr-mb-4w">
-          <h3 className="fr-alert__title">Quelqu'un d'autre a modifié ce point d'entrée</h3>
+        <ConflictNotice
+          ref={conflictRef}
+          as="h3"
+          title="Quelqu'un d'autre a modifié ce point d'entrée"
+          onReload={() => {
+            setLeaving(true);
+            onReload();
+          }}
+        >
           <p>Pendant que vous l'éditiez, une autre personne l'a modifié ou supprimé. Vos modifications n'ont pas été enregistrées, pour ne pas effacer les siennes.</p>
           <p>Rechargez la version actuelle puis refaites vos changements. Vos saisies restent affichées en attendant : copiez-les si besoin.</p>
-          <Button
-            type="button"
-            className="fr-mt-2w"
-            onClick={() => {
-              setLeaving(true);
-              onReload();
-            }}
-          >
-            Recharger la version actuelle
-          </Button>
-        </div>
+        </ConflictNotice>
       )}
-      {general && (
-        <div role="alert">
-          <Alert as="h3" severity="error" title="Enregistrement impossible" description={general} className="fr-mb-3w" />
-        </div>
-      )}
+      <SaveFailed as="h3" message={general} />
       <ErrorSummary ref={summary} errors={errors} labelOf={labelOf} prefix={P} detail={error instanceof ApiError ? error.problem.detail : undefined} />
       <form onSubmit={onSubmit} noValidate aria-labelledby="ep-settings-title">
         <fieldset disabled={disabled} className="app-bare">
-          <div className="fr-fieldset__element">
-            <Input
-              label="Nom"
-              hintText="Pour vous y retrouver, par exemple : Logement"
-              {...st(errors.name)}
-              nativeInputProps={{
-                id: fieldId(P, 'name'),
-                value: form.name,
-                maxLength: 200,
-                onChange: (e) => {
-                  const name = e.target.value;
-                  setForm((f) => ({ ...f, name, slug: creating && !f.slugTouched ? suggestSlug(name) : f.slug }));
-                },
-              }}
-            />
-          </div>
-          <div className="fr-fieldset__element">
-            {creating ? (
-              <Input
-                label="Identifiant"
-                hintText="Proposé à partir du nom ; minuscules, chiffres et tirets. Il figure dans le code à coller (entry=…) et ne pourra plus changer."
-                {...st(errors.slug)}
-                nativeInputProps={{ id: fieldId(P, 'slug'), value: form.slug, spellCheck: false, autoComplete: 'off', maxLength: 64, onChange: (e) => setForm((f) => ({ ...f, slug: e.target.value, slugTouched: true })) }}
-              />
-            ) : (
-              <p id={fieldId(P, 'slug')} tabIndex={-1}>
-                Identifiant : <strong>{current?.slug}</strong> <span className="fr-hint-text">Il figure dans le code intégré aux sites : il ne change pas.</span>
-              </p>
-            )}
-          </div>
+          <NameAndSlugFields
+            prefix={P}
+            nameKey="name"
+            nameLabel="Nom"
+            nameHint="Pour vous y retrouver, par exemple : Logement"
+            creating={creating}
+            form={form}
+            setForm={setForm}
+            errors={errors}
+            saved={current?.slug}
+            slugHint="Proposé à partir du nom ; minuscules, chiffres et tirets. Il figure dans le code à coller (entry=…) et ne pourra plus changer."
+            fixedHint="Il figure dans le code intégré aux sites : il ne change pas."
+          />
           <div className="fr-fieldset__element">
             <Input
               textArea
@@ -330,43 +291,17 @@ function EntryPointForm({ org, current, onReload }: { org: string; current?: Ent
             {journeys.error != null && <p className="fr-error-text">Liste des parcours indisponible : {errorMessage(journeys.error)}</p>}
           </div>
           <div className="fr-fieldset__element">
-            <Select
+            <ThemePicker
+              org={org}
+              id={fieldId(P, 'themes')}
               label="Thèmes proposés (facultatif)"
               hint="Les besoins proposés aux habitants qui préfèrent choisir plutôt qu'écrire. Choisissez un thème pour l'ajouter."
-              {...st(listErrors(errors, 'themes'))}
-              nativeSelectProps={{
-                id: fieldId(P, 'themes'),
-                value: '',
-                disabled: disabled || themes.isPending,
-                onChange: (e) => e.target.value && !form.themes.includes(e.target.value) && set('themes', [...form.themes, e.target.value]),
-              }}
-            >
-              <option value="">{themes.isPending ? 'Chargement des thèmes…' : 'Ajouter un thème'}</option>
-              {parents.map((p) => (
-                <optgroup key={p.slug} label={p.label}>
-                  {[p, ...themeList.filter((t) => t.parent_slug === p.slug)].map((t) => (
-                    <option key={t.slug} value={t.slug} disabled={form.themes.includes(t.slug ?? '')}>
-                      {t === p ? `${t.label} (tout le thème)` : t.label}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-            </Select>
-            {form.themes.length > 0 && (
-              <ul className="fr-tags-group" aria-label="Thèmes proposés">
-                {form.themes.map((t) => (
-                  <li key={t}>
-                    {disabled ? (
-                      <Tag>{themeLabel(t)}</Tag>
-                    ) : (
-                      <Tag dismissible nativeButtonProps={{ type: 'button', onClick: () => set('themes', form.themes.filter((x) => x !== t)), 'aria-label': `Retirer le thème ${themeLabel(t)}` }}>
-                        {themeLabel(t)}
-                      </Tag>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            )}
+              listLabel="Thèmes proposés"
+              chosen={form.themes}
+              onChange={(themes) => set('themes', themes)}
+              error={listErrors(errors, 'themes')}
+              disabled={disabled}
+            />
           </div>
           <fieldset className="fr-fieldset fr-mt-2w">
             <legend className="fr-fieldset__legend">
@@ -391,28 +326,17 @@ function EntryPointForm({ org, current, onReload }: { org: string; current?: Ent
             </div>
           </fieldset>
           {!readOnly && (
-            <div className="app-row fr-mt-4w">
-              <Button type="submit" disabled={saving || (!creating && !dirty)}>
-                {saving ? 'Enregistrement…' : creating ? "Créer le point d'entrée" : 'Enregistrer les modifications'}
-              </Button>
-              {dirty && !creating && (
-                <Button
-                  type="button"
-                  priority="secondary"
-                  onClick={() => {
-                    setForm(initial);
-                    setError(null);
-                  }}
-                >
-                  Annuler les modifications
-                </Button>
-              )}
-              {dirty && (
-                <p className="fr-mb-0 fr-text--sm" aria-live="polite">
-                  Modifications non enregistrées
-                </p>
-              )}
-            </div>
+            <FormActions
+              saving={saving}
+              dirty={dirty}
+              creating={creating}
+              createLabel="Créer le point d'entrée"
+              saveLabel="Enregistrer les modifications"
+              onReset={() => {
+                setForm(initial);
+                setError(null);
+              }}
+            />
           )}
         </fieldset>
       </form>
@@ -425,61 +349,17 @@ function DeleteEntryPoint({ org, entry, onDeleted }: { org: string; entry: Entry
   const { api } = useAuth();
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const confirmRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
-
   const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api.client.DELETE('/api/v1/admin/organisations/{org}/entry-points/{entry}', { params: { path: { org, entry: entry.slug! } } });
-      if (!r.response.ok) unwrap(r);
-      onDeleted();
-      await refreshPublic(api, org, { organisation: true });
-      await qc.invalidateQueries({ queryKey: ['organisation', org] });
-      navigate(`/o/${org}/points-d-entree`, { state: { notice: `Le point d'entrée « ${entry.name || entry.slug} » est supprimé.` } });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const r = await api.client.DELETE('/api/v1/admin/organisations/{org}/entry-points/{entry}', { params: { path: { org, entry: entry.slug! } } });
+    if (!r.response.ok) unwrap(r);
+    onDeleted();
+    await refreshPublic(api, org, { organisation: true });
+    await qc.invalidateQueries({ queryKey: organisationKey(org) });
+    navigate(`/o/${org}/points-d-entree`, { state: { notice: `Le point d'entrée « ${entry.name || entry.slug} » est supprimé.` } });
   };
-
   return (
-    <section aria-labelledby="ep-delete-title" className="fr-mt-8w">
-      <h2 id="ep-delete-title" className="fr-h4">
-        Supprimer ce point d'entrée
-      </h2>
-      {error != null && (
-        <div role="alert">
-          <Alert as="h3" severity="error" title="Suppression impossible" description={errorMessage(error)} className="fr-mb-2w" />
-        </div>
-      )}
-      {!confirming ? (
-        <Button priority="secondary" type="button" onClick={() => setConfirming(true)}>
-          Supprimer le point d'entrée…
-        </Button>
-      ) : (
-        <div ref={confirmRef} tabIndex={-1} className="app-dialog" role="group" aria-labelledby="ep-delete-confirm">
-          <p id="ep-delete-confirm" className="fr-text--bold">
-            Supprimer « {entry.name || entry.slug} » ?
-          </p>
-          <p>Les sites qui intègrent le code avec entry="{entry.slug}" afficheront le widget sans parcours (recherche seulement) jusqu'à ce qu'ils le changent. Le parcours lui-même n'est pas supprimé.</p>
-          <div className="app-row">
-            <Button type="button" onClick={() => void remove()} disabled={busy}>
-              {busy ? 'Suppression…' : 'Confirmer la suppression'}
-            </Button>
-            <Button type="button" priority="secondary" onClick={() => setConfirming(false)}>
-              Annuler
-            </Button>
-          </div>
-        </div>
-      )}
-    </section>
+    <DeleteSection titleId="ep-delete-title" confirmId="ep-delete-confirm" title="Supprimer ce point d'entrée" openLabel="Supprimer le point d'entrée…" question={`Supprimer « ${entry.name || entry.slug} » ?`} onConfirm={remove}>
+      <p>Les sites qui intègrent le code avec entry="{entry.slug}" afficheront le widget sans parcours (recherche seulement) jusqu'à ce qu'ils le changent. Le parcours lui-même n'est pas supprimé.</p>
+    </DeleteSection>
   );
 }

@@ -6,8 +6,9 @@ import { useAuth } from '../../auth/AuthContext';
 import { errorMessage } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { fr } from '../../i18n/fr';
-import { useThemes } from '../contact-points/api';
-import { journeyState, journeyStateLabel, useJourneySummaries, useOrganisation } from './api';
+import { useThemes } from '../../api/themes';
+import { useOrganisation } from '../../api/organisation';
+import { journeyState, journeyStateLabel, useJourneySummaries } from './api';
 
 export function EntryPointsPage() {
   const { org = '' } = useParams();

@@ -3,23 +3,9 @@ import { useApi } from '../../auth/AuthContext';
 import { unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
 
-export type AdminOrganisation = components['schemas']['AdminOrganisation'];
 export type EntryPoint = components['schemas']['EntryPoint'];
 export type EntryPointRequest = components['schemas']['EntryPointRequest'];
 export type JourneySummary = components['schemas']['JourneySummary'];
-
-/** The organisation (its entry points inside) and its version; the same cache entry as « Apparence ». */
-export function useOrganisation(org: string) {
-  const api = useApi();
-  return useQuery({
-    queryKey: ['organisation', org],
-    queryFn: async () => {
-      const r = await api.client.GET('/api/v1/admin/organisations/{org}', { params: { path: { org } } });
-      const o = unwrap(r);
-      return { org: o, etag: r.response.headers.get('ETag') ?? `"${o.version}"` };
-    },
-  });
-}
 
 /** The organisation's journeys, with their published state. */
 export function useJourneySummaries(org: string) {

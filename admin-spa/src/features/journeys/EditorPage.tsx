@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
@@ -11,12 +11,13 @@ import { ApiError, errorMessage, fieldErrors, unwrap } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { ErrorSummary, focusField } from '../../components/ErrorSummary';
 import { UnsavedChangesGuard } from '../../components/UnsavedChangesGuard';
-import { useThemes } from '../contact-points/api';
+import { ConflictNotice, useSaveErrorFocus } from '../../components/SaveErrors';
+import { LoadFailedPage, LoadingPage } from '../../components/LoadState';
+import { ThemePicker } from '../../components/ThemePicker';
 import { usePivots, useJourneyDraft, type JourneyDraft } from './api';
 import { JourneyState } from './ListPage';
 import { JourneyTree } from './Tree';
 import { JY, StepForm } from './StepForm';
-import { PickList } from './Pickers';
 import { HistoryPanel } from './HistoryPanel';
 import { PreviewPanel } from './PreviewPanel';
 import { addStep, fieldLabel, findStep, limits, normalise, placeProblem, problemsByStep, stepName, type Journey, type Slot, type StepKind, type ValidationProblem } from './model';
@@ -33,22 +34,16 @@ const tabs: { tabId: Tab; label: string }[] = [
 export function JourneyEditorPage() {
   const { org = '', journey = '' } = useParams();
   const q = useJourneyDraft(org, journey);
-  if (q.isPending) {
-    return (
-      <Page title="Parcours" context={org}>
-        <p role="status">Chargement…</p>
-      </Page>
-    );
-  }
+  if (q.isPending) return <LoadingPage title="Parcours" context={org} />;
   if (q.error) {
-    const notFound = q.error instanceof ApiError && q.error.status === 404;
     return (
-      <Page title={notFound ? 'Parcours introuvable' : 'Parcours'} context={org}>
-        <Alert as="h2" severity="error" title={notFound ? "Ce parcours n'existe pas ou n'appartient pas à cette organisation" : 'Chargement impossible'} description={errorMessage(q.error)} />
-        <p className="fr-mt-2w">
-          <Link to={`/o/${org}/parcours`}>Retour à la liste des parcours</Link>
-        </p>
-      </Page>
+      <LoadFailedPage
+        title="Parcours"
+        context={org}
+        error={q.error}
+        notFound={{ title: 'Parcours introuvable', message: "Ce parcours n'existe pas ou n'appartient pas à cette organisation" }}
+        back={<Link to={`/o/${org}/parcours`}>Retour à la liste des parcours</Link>}
+      />
     );
   }
   return <JourneyEditor key={journey} org={org} loaded={q.data} reload={async () => (await q.refetch()).data} />;
@@ -69,8 +64,7 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string>((location.state as { notice?: string } | null)?.notice ?? '');
   const [busy, setBusy] = useState(false);
-  const summary = useRef<HTMLDivElement>(null);
-  const conflictRef = useRef<HTMLDivElement>(null);
+  const { summary, conflictRef } = useSaveErrorFocus(error);
   const tab = (tabs.some((t) => t.tabId === params.get('onglet')) ? params.get('onglet') : 'etapes') as Tab;
   const selected = params.get('etape') ?? doc.first_step ?? '';
   const setParam = (k: string, v: string) =>
@@ -98,16 +92,9 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
 
   const pivots = usePivots();
   const pivotChoices = useMemo(() => (pivots.data ?? []).map((p) => ({ value: p.code ?? '', label: `${p.label} (${p.code})` })), [pivots.data]);
-  const themes = useThemes(org);
-  const themeChoices = useMemo(() => (themes.data ?? []).map((t) => ({ value: t.slug ?? '', label: t.label ?? t.slug ?? '' })), [themes.data]);
 
   const errors = fieldErrors(error);
   const conflict = error instanceof ApiError && error.isConflict;
-  useEffect(() => {
-    if (!error) return;
-    if (conflict) conflictRef.current?.focus();
-    else summary.current?.focus();
-  }, [error, conflict]);
 
   const accept = (d: JourneyDraft, etag: string | null, message: string) => {
     const next = { draft: d, etag: etag ?? `"${d.draft_version}"` };
@@ -202,13 +189,9 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
         {notice && <Alert severity="success" small description={notice} closable onClose={() => setNotice('')} />}
       </div>
       {conflict && (
-        <div ref={conflictRef} tabIndex={-1} className="fr-alert fr-alert--warning fr-mb-3w" role="alert">
-          <h2 className="fr-alert__title">Quelqu'un d'autre a enregistré ce parcours entre-temps</h2>
+        <ConflictNotice ref={conflictRef} severity="warning" title="Quelqu'un d'autre a enregistré ce parcours entre-temps" onReload={() => void reloadCurrent()}>
           <p>Vos modifications n'ont pas été enregistrées ; elles restent à l'écran. Rechargez la version actuelle (vos modifications seront perdues) ou copiez-les avant.</p>
-          <Button type="button" priority="secondary" className="fr-mt-1w" onClick={() => void reloadCurrent()}>
-            Recharger la version actuelle
-          </Button>
-        </div>
+        </ConflictNotice>
       )}
       {!conflict && <ErrorSummary ref={summary} errors={errors} labelOf={labelOf} prefix={JY} />}
       {!conflict && error != null && Object.keys(errors).length === 0 && (
@@ -231,7 +214,7 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
             </div>
           </div>
         )}
-        {tab === 'reglages' && <Settings doc={doc} onChange={setDoc} readOnly={readOnly} themes={themeChoices} problems={problems.get('') ?? []} />}
+        {tab === 'reglages' && <Settings org={org} doc={doc} onChange={setDoc} readOnly={readOnly} problems={problems.get('') ?? []} />}
         {tab === 'publication' && (
           <HistoryPanel
             org={org}
@@ -286,7 +269,7 @@ function ProblemsPanel({ problems, pending, dirty, stepText, onGo, fromPublish }
   );
 }
 
-function Settings({ doc, onChange, readOnly, themes, problems }: { doc: Journey; onChange: (d: Journey) => void; readOnly: boolean; themes: { value: string; label: string }[]; problems: { field: string; detail: string }[] }) {
+function Settings({ org, doc, onChange, readOnly, problems }: { org: string; doc: Journey; onChange: (d: Journey) => void; readOnly: boolean; problems: { field: string; detail: string }[] }) {
   const err = (f: string) => problems.filter((p) => p.field === f).map((p) => p.detail).join(' ; ') || undefined;
   const none = (e: FormEvent) => e.preventDefault();
   return (
@@ -320,11 +303,12 @@ function Settings({ doc, onChange, readOnly, themes, problems }: { doc: Journey;
             </option>
           ))}
         </Select>
-        <PickList
+        <ThemePicker
+          org={org}
           id={`${JY}-themes`}
           label="Thèmes"
-          hint="La recherche du widget propose ce parcours aux habitants qui décrivent ces besoins."
-          choices={themes}
+          hint="La recherche du widget propose ce parcours aux habitants qui décrivent ces besoins. Choisissez un thème pour l'ajouter."
+          listLabel="Thèmes choisis"
           chosen={doc.themes ?? []}
           onChange={(v) => onChange({ ...doc, themes: v })}
           error={err('themes')}

@@ -9,7 +9,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { ApiError, errorMessage, unwrap } from '../../api/problem';
 import { formatDateTime } from '../../i18n/fr';
 import { useDiff, useVersions } from './api';
-import { useOrganisation } from '../entry-points/api';
+import { useOrganisation } from '../../api/organisation';
 import { fieldLabel, type ValidationProblem } from './model';
 
 type Props = {

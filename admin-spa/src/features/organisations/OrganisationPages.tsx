@@ -1,19 +1,21 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { useAuth } from '../../auth/AuthContext';
-import { ApiError, errorMessage, fieldErrors, unwrap } from '../../api/problem';
-import { suggestSlug } from '../../api/slug';
+import { ApiError, fieldErrors, unwrap } from '../../api/problem';
+import { storeOrganisation, useOrganisation, type AdminOrganisation } from '../../api/organisation';
 import { Page } from '../../layout/Page';
 import { ErrorSummary, fieldId } from '../../components/ErrorSummary';
 import { UnsavedChangesGuard } from '../../components/UnsavedChangesGuard';
+import { NameAndSlugFields } from '../../components/NameAndSlugFields';
+import { FormActions } from '../../components/FormActions';
+import { ConflictNotice, SaveFailed, saveErrorKinds, useSaveErrorFocus } from '../../components/SaveErrors';
+import { LoadFailedPage, LoadingPage } from '../../components/LoadState';
 import { fr } from '../../i18n/fr';
 import type { components } from '../../api/schema';
-import { useOrganisation, type AdminOrganisation } from '../entry-points/api';
 
 type OrganisationRequest = components['schemas']['OrganisationRequest'];
 type Kind = NonNullable<OrganisationRequest['kind']>;
@@ -82,20 +84,8 @@ export function OrganisationDetailsPage() {
   const q = useOrganisation(org);
   // Kept here: a saved version remounts the form.
   const [notice, setNotice] = useState<string | null>(null);
-  if (q.error) {
-    return (
-      <Page title="Informations de l'organisation" context={org}>
-        <Alert as="h2" severity="error" title="Chargement impossible" description={errorMessage(q.error)} />
-      </Page>
-    );
-  }
-  if (!q.data) {
-    return (
-      <Page title="Informations de l'organisation" context={org}>
-        <p role="status">Chargement…</p>
-      </Page>
-    );
-  }
+  if (q.error) return <LoadFailedPage title="Informations de l'organisation" context={org} error={q.error} />;
+  if (!q.data) return <LoadingPage title="Informations de l'organisation" context={org} />;
   return <OrganisationForm key={q.data.etag} from={org} current={q.data.org} etag={q.data.etag} onReload={() => void q.refetch()} notice={notice} setNotice={setNotice} />;
 }
 
@@ -116,23 +106,15 @@ function OrganisationForm(props: { from: string; current?: AdminOrganisation; et
   const [saving, setSaving] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const skipGuard = useRef(false);
-  const summary = useRef<HTMLDivElement>(null);
-  const conflictRef = useRef<HTMLDivElement>(null);
+  const { summary, conflictRef } = useSaveErrorFocus(error);
 
   const dirty = JSON.stringify({ ...form, slugTouched: false }) !== JSON.stringify({ ...initial, slugTouched: false });
   const errors = formErrors(error, form);
-  const conflict = error instanceof ApiError && error.isConflict;
-  const general = error && !conflict && Object.keys(errors).length === 0 ? errorMessage(error) : null;
+  const { conflict, general } = saveErrorKinds(error, errors);
   const lockedIdentity = !platform || commons; // name, type, territory
   const disabled = saving || commons;
   const codes = splitCodes(form.territory);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
-
-  useEffect(() => {
-    if (!error) return;
-    if (error instanceof ApiError && error.isConflict) conflictRef.current?.focus();
-    else summary.current?.focus();
-  }, [error]);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -159,7 +141,7 @@ function OrganisationForm(props: { from: string; current?: AdminOrganisation; et
       const r = await api.client.PATCH('/api/v1/admin/organisations/{org}', { params: { path: { org: current!.slug! }, header: { 'If-Match': etag! } }, body });
       const o = unwrap(r);
       setNotice('Informations enregistrées.');
-      qc.setQueryData(['organisation', o.slug], { org: o, etag: r.response.headers.get('ETag') ?? `"${o.version}"` });
+      storeOrganisation(qc, o.slug!, o, r.response.headers.get('ETag'));
       void qc.invalidateQueries({ queryKey: ['organisations'] });
     } catch (err) {
       setError(err);
@@ -190,26 +172,18 @@ function OrganisationForm(props: { from: string; current?: AdminOrganisation; et
         </div>
       )}
       {conflict && (
-        <div ref={conflictRef} tabIndex={-1} role="alert" className="fr-alert fr-alert--error fr-mb-4w">
-          <h2 className="fr-alert__title">Quelqu'un d'autre a modifié l'organisation</h2>
+        <ConflictNotice
+          ref={conflictRef}
+          title="Quelqu'un d'autre a modifié l'organisation"
+          onReload={() => {
+            setLeaving(true);
+            onReload?.();
+          }}
+        >
           <p>Vos changements n'ont pas été enregistrés, pour ne pas effacer les siens. Rechargez la version actuelle puis recommencez ; vos saisies restent affichées en attendant.</p>
-          <Button
-            type="button"
-            className="fr-mt-2w"
-            onClick={() => {
-              setLeaving(true);
-              onReload?.();
-            }}
-          >
-            Recharger la version actuelle
-          </Button>
-        </div>
+        </ConflictNotice>
       )}
-      {general && (
-        <div role="alert">
-          <Alert as="h2" severity="error" title="Enregistrement impossible" description={general} className="fr-mb-3w" />
-        </div>
-      )}
+      <SaveFailed message={general} />
       <ErrorSummary ref={summary} errors={errors} labelOf={labelOf} prefix={P} detail={error instanceof ApiError ? error.problem.detail : undefined} />
       <form onSubmit={onSubmit} noValidate aria-label={title}>
         <fieldset disabled={disabled} className="app-bare">
@@ -228,38 +202,18 @@ function OrganisationForm(props: { from: string; current?: AdminOrganisation; et
             </dl>
           ) : (
             <>
-          <div className="fr-fieldset__element">
-            <Input
-              label="Nom"
-              hintText="Tel que les habitants le connaissent, par exemple : Ville de Toulon"
-              state={errors.name ? 'error' : 'default'}
-              stateRelatedMessage={errors.name}
-              nativeInputProps={{
-                id: fieldId(P, 'name'),
-                value: form.name,
-                maxLength: 200,
-                                onChange: (e) => {
-                  const name = e.target.value;
-                  setForm((f) => ({ ...f, name, slug: creating && !f.slugTouched ? suggestSlug(name) : f.slug }));
-                },
-              }}
-            />
-          </div>
-          <div className="fr-fieldset__element">
-            {creating ? (
-              <Input
-                label="Identifiant"
-                hintText="Proposé à partir du nom ; minuscules, chiffres et tirets. Il figure dans l'adresse de cet espace et dans le code du widget (partner=…) : il ne changera plus."
-                state={errors.slug ? 'error' : 'default'}
-                stateRelatedMessage={errors.slug}
-                nativeInputProps={{ id: fieldId(P, 'slug'), value: form.slug, spellCheck: false, autoComplete: 'off', maxLength: 64, onChange: (e) => setForm((f) => ({ ...f, slug: e.target.value, slugTouched: true })) }}
-              />
-            ) : (
-              <p id={fieldId(P, 'slug')} tabIndex={-1}>
-                Identifiant : <strong>{current?.slug}</strong>
-              </p>
-            )}
-          </div>
+          <NameAndSlugFields
+            prefix={P}
+            nameKey="name"
+            nameLabel="Nom"
+            nameHint="Tel que les habitants le connaissent, par exemple : Ville de Toulon"
+            creating={creating}
+            form={form}
+            setForm={setForm}
+            errors={errors}
+            saved={current?.slug}
+            slugHint="Proposé à partir du nom ; minuscules, chiffres et tirets. Il figure dans l'adresse de cet espace et dans le code du widget (partner=…) : il ne changera plus."
+          />
           <div className="fr-fieldset__element">
             <Select
               label="Type"
@@ -302,23 +256,18 @@ function OrganisationForm(props: { from: string; current?: AdminOrganisation; et
             />
           </div>
           {!commons && (
-            <div className="app-row fr-mt-4w">
-              <Button type="submit" disabled={saving || (!creating && !dirty)}>
-                {saving ? 'Enregistrement…' : creating ? "Créer l'organisation" : 'Enregistrer les informations'}
-              </Button>
-              {dirty && !creating && (
-                <Button
-                  type="button"
-                  priority="secondary"
-                  onClick={() => {
-                    setForm(initial);
-                    setError(null);
-                  }}
-                >
-                  Annuler les modifications
-                </Button>
-              )}
-            </div>
+            <FormActions
+              saving={saving}
+              dirty={dirty}
+              creating={creating}
+              createLabel="Créer l'organisation"
+              saveLabel="Enregistrer les informations"
+              unsavedNote={false}
+              onReset={() => {
+                setForm(initial);
+                setError(null);
+              }}
+            />
           )}
         </fieldset>
       </form>

@@ -1,18 +1,21 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { useAuth } from '../../auth/AuthContext';
-import { ApiError, errorMessage, fieldErrors, unwrap } from '../../api/problem';
-import { suggestSlug } from '../../api/slug';
+import { ApiError, fieldErrors, unwrap } from '../../api/problem';
 import { refreshPublic } from '../../api/publicCache';
 import { Page } from '../../layout/Page';
 import { ErrorSummary, fieldId } from '../../components/ErrorSummary';
 import { UnsavedChangesGuard } from '../../components/UnsavedChangesGuard';
-import { useThemes } from '../contact-points/api';
+import { NameAndSlugFields } from '../../components/NameAndSlugFields';
+import { FormActions } from '../../components/FormActions';
+import { ConflictNotice, SaveFailed, saveErrorKinds, useSaveErrorFocus } from '../../components/SaveErrors';
+import { LoadFailedPage, LoadingPage } from '../../components/LoadState';
+import { DeleteSection } from '../../components/DeleteSection';
+import { useThemes } from '../../api/themes';
 import { useOwnTheme, useOwnThemes, type Theme } from './api';
 import { emptyThemeForm, fromTheme, parseSynonyms, toThemeRequest, type ThemeForm as FormState } from './model';
 
@@ -25,22 +28,16 @@ export function ThemeFormPage() {
   const [params] = useSearchParams();
   const synonym = params.get('synonyme')?.trim() || undefined;
   const q = useOwnTheme(org, theme);
-  if (theme && q.isPending) {
-    return (
-      <Page title="Thème" context={org}>
-        <p role="status">Chargement…</p>
-      </Page>
-    );
-  }
+  if (theme && q.isPending) return <LoadingPage title="Thème" context={org} />;
   if (theme && q.error) {
-    const notFound = q.error instanceof ApiError && q.error.status === 404;
     return (
-      <Page title={notFound ? 'Thème introuvable' : 'Thème'} context={org}>
-        <Alert as="h2" severity="error" title={notFound ? "Ce thème n'existe pas ou n'appartient pas à votre organisation" : 'Chargement impossible'} description={errorMessage(q.error)} />
-        <p className="fr-mt-2w">
-          <Link to={`/o/${org}/themes`}>Retour aux thèmes</Link>
-        </p>
-      </Page>
+      <LoadFailedPage
+        title="Thème"
+        context={org}
+        error={q.error}
+        notFound={{ title: 'Thème introuvable', message: "Ce thème n'existe pas ou n'appartient pas à votre organisation" }}
+        back={<Link to={`/o/${org}/themes`}>Retour aux thèmes</Link>}
+      />
     );
   }
   // A new version (reloaded after a conflict) starts a fresh form.
@@ -60,8 +57,7 @@ export function ThemeForm({ org, current, etag, synonym, onReload }: { org: stri
   const [saving, setSaving] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const skipGuard = useRef(false);
-  const summary = useRef<HTMLDivElement>(null);
-  const conflictRef = useRef<HTMLDivElement>(null);
+  const { summary, conflictRef } = useSaveErrorFocus(error);
   const publicThemes = useThemes(org);
   const own = useOwnThemes(org);
 
@@ -72,18 +68,9 @@ export function ThemeForm({ org, current, etag, synonym, onReload }: { org: stri
     if (m) errors.synonyms = errors.synonyms ? `${errors.synonyms} ; ${errors[k]}` : errors[k];
     if (m) delete errors[k];
   }
-  const conflict = error instanceof ApiError && error.isConflict;
-  const general = error && !conflict && Object.keys(errors).length === 0 ? errorMessage(error) : null;
+  const { conflict, general } = saveErrorKinds(error, errors);
   const disabled = readOnly || saving;
   const words = parseSynonyms(form.synonyms);
-
-  useEffect(() => {
-    if (!error) return;
-    if (error instanceof ApiError && error.isConflict) conflictRef.current?.focus();
-    else summary.current?.focus();
-  }, [error]);
-
-  const setLabel = (label: string) => setForm((f) => ({ ...f, label, slug: creating && !f.slugTouched ? suggestSlug(label) : f.slug }));
 
   // Parents: main themes (national and the organisation's), never the theme itself.
   const parents = useMemo(() => {
@@ -135,55 +122,34 @@ export function ThemeForm({ org, current, etag, synonym, onReload }: { org: stri
         <Alert as="h2" severity="info" small className="fr-mb-3w" description={`« ${synonym} » est ajouté aux mots des habitants ci-dessous. Vérifiez puis enregistrez.`} />
       )}
       {conflict && (
-        <div ref={conflictRef} tabIndex={-1} role="alert" className="fr-alert fr-alert--error fr-mb-4w">
-          <h2 className="fr-alert__title">Quelqu'un d'autre a modifié ce thème</h2>
-          <p>Pendant que vous l'éditiez, une autre personne a enregistré une nouvelle version. Vos modifications n'ont pas été enregistrées, pour ne pas effacer les siennes.</p>
-          <p>Rechargez la version actuelle puis refaites vos changements. Vos saisies restent affichées en attendant : copiez-les si besoin.</p>
-          <Button
-            type="button"
-            className="fr-mt-2w"
-            onClick={() => {
-              setLeaving(true);
-              onReload();
-            }}
-          >
-            Recharger la version actuelle
-          </Button>
-        </div>
+        <ConflictNotice
+          ref={conflictRef}
+          title="Quelqu'un d'autre a modifié ce thème"
+          onReload={() => {
+            setLeaving(true);
+            onReload();
+          }}
+        />
       )}
-      {general && (
-        <div role="alert">
-          <Alert as="h2" severity="error" title="Enregistrement impossible" description={general} className="fr-mb-3w" />
-        </div>
-      )}
+      <SaveFailed message={general} />
       <ErrorSummary ref={summary} errors={errors} labelOf={labelOf} prefix={P} detail={error instanceof ApiError ? error.problem.detail : undefined} />
 
       <form onSubmit={onSubmit} noValidate aria-label={title}>
         <fieldset disabled={disabled} className="app-bare">
-          <div className="fr-fieldset__element">
-            <Input
-              label="Nom du thème"
-              hintText="Tel que les habitants le comprennent, par exemple : Loyer impayé, expulsion"
-              state={errors.label ? 'error' : 'default'}
-              stateRelatedMessage={errors.label}
-              nativeInputProps={{ id: fieldId(P, 'label'), value: form.label, required: true, maxLength: 200, onChange: (e) => setLabel(e.target.value) }}
-            />
-          </div>
-          <div className="fr-fieldset__element">
-            {creating ? (
-              <Input
-                label="Identifiant"
-                hintText="Proposé à partir du nom ; minuscules, chiffres et tirets. Il ne pourra plus changer."
-                state={errors.slug ? 'error' : 'default'}
-                stateRelatedMessage={errors.slug}
-                nativeInputProps={{ id: fieldId(P, 'slug'), value: form.slug, spellCheck: false, autoComplete: 'off', maxLength: 64, onChange: (e) => setForm((f) => ({ ...f, slug: e.target.value, slugTouched: true })) }}
-              />
-            ) : (
-              <p id={fieldId(P, 'slug')} tabIndex={-1}>
-                Identifiant : <strong>{current?.slug}</strong> <span className="fr-hint-text">L'identifiant d'un thème ne change pas.</span>
-              </p>
-            )}
-          </div>
+          <NameAndSlugFields
+            prefix={P}
+            nameKey="label"
+            nameLabel="Nom du thème"
+            nameHint="Tel que les habitants le comprennent, par exemple : Loyer impayé, expulsion"
+            required
+            creating={creating}
+            form={form}
+            setForm={setForm}
+            errors={errors}
+            saved={current?.slug}
+            slugHint="Proposé à partir du nom ; minuscules, chiffres et tirets. Il ne pourra plus changer."
+            fixedHint="L'identifiant d'un thème ne change pas."
+          />
           <div className="fr-fieldset__element">
             <Input
               textArea
@@ -232,28 +198,17 @@ export function ThemeForm({ org, current, etag, synonym, onReload }: { org: stri
             </p>
           </div>
           {!readOnly && (
-            <div className="app-row fr-mt-4w">
-              <Button type="submit" disabled={saving || (!creating && !dirty)}>
-                {saving ? 'Enregistrement…' : creating ? 'Créer le thème' : 'Enregistrer le thème'}
-              </Button>
-              {dirty && !creating && (
-                <Button
-                  type="button"
-                  priority="secondary"
-                  onClick={() => {
-                    setForm(saved);
-                    setError(null);
-                  }}
-                >
-                  Annuler les modifications
-                </Button>
-              )}
-              {dirty && (
-                <p className="fr-mb-0 fr-text--sm" aria-live="polite">
-                  Modifications non enregistrées
-                </p>
-              )}
-            </div>
+            <FormActions
+              saving={saving}
+              dirty={dirty}
+              creating={creating}
+              createLabel="Créer le thème"
+              saveLabel="Enregistrer le thème"
+              onReset={() => {
+                setForm(saved);
+                setError(null);
+              }}
+            />
           )}
         </fieldset>
       </form>
@@ -266,82 +221,44 @@ function DeleteTheme({ org, theme, subThemes, onDeleted }: { org: string; theme:
   const { api } = useAuth();
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const confirmRef = useRef<HTMLDivElement>(null);
+  const remove = async () => {
+    const r = await api.client.DELETE('/api/v1/admin/organisations/{org}/themes/{theme}', { params: { path: { org, theme: theme.slug! } } });
+    if (!r.response.ok) unwrap(r);
+    onDeleted();
+    await refreshPublic(api, org, { themes: true });
+    qc.removeQueries({ queryKey: ['own-theme', org, theme.slug] });
+    void qc.invalidateQueries({ queryKey: ['own-themes', org] });
+    void qc.invalidateQueries({ queryKey: ['themes', org] });
+    navigate(`/o/${org}/themes`, { state: { notice: `Le thème « ${theme.label} » est supprimé.` } });
+  };
+  return (
+    <DeleteSection titleId="delete-theme-title" confirmId="delete-theme-confirm" title="Supprimer ce thème" openLabel="Supprimer le thème…" question={`Supprimer « ${theme.label} » ?`} onConfirm={remove}>
+      <DeleteThemeConsequences org={org} theme={theme} subThemes={subThemes} />
+    </DeleteSection>
+  );
+}
+
+/** What deleting the theme does; rendered while confirming, so the count of contact points carrying it is asked for then. */
+function DeleteThemeConsequences({ org, theme, subThemes }: { org: string; theme: Theme; subThemes: Theme[] }) {
+  const { api } = useAuth();
   // How many of the organisation's contact points carry it (the API keeps their reference).
   const usage = useQuery({
     queryKey: ['contact-points', org, { theme: theme.slug, limit: 1 }],
-    enabled: confirming,
     queryFn: async () => unwrap(await api.client.GET('/api/v1/admin/organisations/{org}/contact-points', { params: { path: { org }, query: { theme: theme.slug, limit: 1 } } })).total ?? 0,
   });
-
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
-
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api.client.DELETE('/api/v1/admin/organisations/{org}/themes/{theme}', { params: { path: { org, theme: theme.slug! } } });
-      if (!r.response.ok) unwrap(r);
-      onDeleted();
-      await refreshPublic(api, org, { themes: true });
-      qc.removeQueries({ queryKey: ['own-theme', org, theme.slug] });
-      void qc.invalidateQueries({ queryKey: ['own-themes', org] });
-      void qc.invalidateQueries({ queryKey: ['themes', org] });
-      navigate(`/o/${org}/themes`, { state: { notice: `Le thème « ${theme.label} » est supprimé.` } });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <section aria-labelledby="delete-theme-title" className="fr-mt-8w">
-      <h2 id="delete-theme-title" className="fr-h4">
-        Supprimer ce thème
-      </h2>
-      {error != null && (
-        <div role="alert">
-          <Alert as="h3" severity="error" title="Suppression impossible" description={errorMessage(error)} className="fr-mb-2w" />
-        </div>
-      )}
-      {!confirming ? (
-        <Button priority="secondary" type="button" onClick={() => setConfirming(true)}>
-          Supprimer le thème…
-        </Button>
-      ) : (
-        <div ref={confirmRef} tabIndex={-1} className="app-dialog" role="group" aria-labelledby="delete-theme-confirm">
-          <p id="delete-theme-confirm" className="fr-text--bold">
-            Supprimer « {theme.label} » ?
-          </p>
-          <ul>
-            <li>Le widget ne le proposera plus et ses mots des habitants ne mèneront plus à lui.</li>
-            <li>
-              {usage.isPending
-                ? 'Recherche des points de contact qui le portent…'
-                : usage.error
-                  ? "Le nombre de points de contact qui le portent n'a pas pu être vérifié."
-                  : usage.data === 0
-                    ? 'Aucun point de contact de votre organisation ne le porte.'
-                    : `${usage.data} point${usage.data! > 1 ? 's' : ''} de contact de votre organisation le porte${usage.data! > 1 ? 'nt' : ''} : ${usage.data! > 1 ? 'ils ne seront plus trouvés' : 'il ne sera plus trouvé'} par ce thème.`}
-            </li>
-            {subThemes.length > 0 && <li>Ses sous-thèmes ({subThemes.map((c) => c.label).join(', ')}) resteront rattachés à un thème qui n'existe plus : changez d'abord leur thème parent.</li>}
-          </ul>
-          <div className="app-row">
-            <Button type="button" onClick={() => void remove()} disabled={busy}>
-              {busy ? 'Suppression…' : 'Confirmer la suppression'}
-            </Button>
-            <Button type="button" priority="secondary" onClick={() => setConfirming(false)}>
-              Annuler
-            </Button>
-          </div>
-        </div>
-      )}
-    </section>
+    <ul>
+      <li>Le widget ne le proposera plus et ses mots des habitants ne mèneront plus à lui.</li>
+      <li>
+        {usage.isPending
+          ? 'Recherche des points de contact qui le portent…'
+          : usage.error
+            ? "Le nombre de points de contact qui le portent n'a pas pu être vérifié."
+            : usage.data === 0
+              ? 'Aucun point de contact de votre organisation ne le porte.'
+              : `${usage.data} point${usage.data! > 1 ? 's' : ''} de contact de votre organisation le porte${usage.data! > 1 ? 'nt' : ''} : ${usage.data! > 1 ? 'ils ne seront plus trouvés' : 'il ne sera plus trouvé'} par ce thème.`}
+      </li>
+      {subThemes.length > 0 && <li>Ses sous-thèmes ({subThemes.map((c) => c.label).join(', ')}) resteront rattachés à un thème qui n'existe plus : changez d'abord leur thème parent.</li>}
+    </ul>
   );
 }

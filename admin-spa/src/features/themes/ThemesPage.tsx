@@ -4,7 +4,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { useAuth } from '../../auth/AuthContext';
 import { errorMessage } from '../../api/problem';
 import { Page } from '../../layout/Page';
-import { useThemes } from '../contact-points/api';
+import { useThemes } from '../../api/themes';
 import { useOwnThemes, type PublicTheme } from './api';
 
 export const THEMES_TITLE = 'Thèmes et synonymes';
