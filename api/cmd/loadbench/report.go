@@ -83,16 +83,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float
 
 // Evaluate checks every target on every database and scale measured.
 func Evaluate(rs []Result) []Check {
-	type key struct {
-		scale   int
-		dialect string
-	}
-	var runs []key
-	for _, r := range rs {
-		if k := (key{r.Scale, r.Dialect}); !slices.Contains(runs, k) {
-			runs = append(runs, k)
-		}
-	}
+	runs := runsOf(rs)
 	var out []Check
 	for _, k := range runs {
 		where := fmt.Sprintf("%s, %d×", k.dialect, k.scale)
@@ -187,16 +178,7 @@ func WriteReport(w io.Writer, m Meta, rs []Result) error {
 		p("| %s | %s | %s | %s |\n", mark(c.OK), c.Target, c.Where, c.Measured)
 	}
 	p("\n")
-	type key struct {
-		scale   int
-		dialect string
-	}
-	var runs []key
-	for _, r := range rs {
-		if k := (key{r.Scale, r.Dialect}); !slices.Contains(runs, k) {
-			runs = append(runs, k)
-		}
-	}
+	runs := runsOf(rs)
 	for _, k := range runs {
 		p("## %s, %d× data\n\n", k.dialect, k.scale)
 		p("| Endpoint | Connections | Load | req/s | p50 | p99 | errors | vs ceiling |\n|---|---:|---|---:|---:|---:|---:|---:|\n")
@@ -326,4 +308,21 @@ func writeScaleTable(b *strings.Builder, rs []Result, m Meta) {
 		}
 	}
 	fmt.Fprintf(b, "\n")
+}
+
+// runKey is one database at one data scale.
+type runKey struct {
+	scale   int
+	dialect string
+}
+
+// runsOf lists the runs of rs, in the order they were measured.
+func runsOf(rs []Result) []runKey {
+	var runs []runKey
+	for _, r := range rs {
+		if k := (runKey{r.Scale, r.Dialect}); !slices.Contains(runs, k) {
+			runs = append(runs, k)
+		}
+	}
+	return runs
 }

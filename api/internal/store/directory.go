@@ -394,10 +394,20 @@ func (s *Store) FindContactPointByID(ctx context.Context, id string) (*domain.Co
 // FindContactPointsByIDs returns those of ids that exist, by id, in one
 // query per 500 ids (whatever their organisation).
 func (s *Store) FindContactPointsByIDs(ctx context.Context, ids []string) (map[string]*domain.ContactPoint, error) {
+	return s.contactPointsByID(ctx, "", ids)
+}
+
+// contactPointsByID reads the contact points of ids (of one organisation
+// when organisationID is set), one query per 500 ids.
+func (s *Store) contactPointsByID(ctx context.Context, organisationID string, ids []string) (map[string]*domain.ContactPoint, error) {
 	out := make(map[string]*domain.ContactPoint, len(ids))
 	for chunk := range slices.Chunk(ids, 500) {
+		q := s.r.WithContext(ctx).Where("id IN ?", chunk)
+		if organisationID != "" {
+			q = q.Where("organisation_id = ?", organisationID)
+		}
 		var rows []contactPointRow
-		if err := s.r.WithContext(ctx).Where("id IN ?", chunk).Find(&rows).Error; err != nil {
+		if err := q.Find(&rows).Error; err != nil {
 			return nil, translate(err, "Points de contact")
 		}
 		for i := range rows {
@@ -770,21 +780,7 @@ func (s *Store) DeleteContactPoint(ctx context.Context, organisationID, id strin
 // FindContactPointsByID returns those of ids that are contact points of the
 // organisation, by id.
 func (s *Store) FindContactPointsByID(ctx context.Context, organisationID string, ids []string) (map[string]*domain.ContactPoint, error) {
-	out := make(map[string]*domain.ContactPoint, len(ids))
-	for chunk := range slices.Chunk(ids, 500) {
-		var rows []contactPointRow
-		if err := s.r.WithContext(ctx).Where("organisation_id = ? AND id IN ?", organisationID, chunk).Find(&rows).Error; err != nil {
-			return nil, translate(err, "Points de contact")
-		}
-		for i := range rows {
-			c, err := contactPointFromRow(&rows[i])
-			if err != nil {
-				return nil, err
-			}
-			out[c.ID] = c
-		}
-	}
-	return out, nil
+	return s.contactPointsByID(ctx, organisationID, ids)
 }
 
 // ImportContactPoints writes one import in one transaction: creations (in
