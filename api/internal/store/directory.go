@@ -577,15 +577,8 @@ func (s *Store) UpsertContactPoints(ctx context.Context, cps []*domain.ContactPo
 				return translate(err, "Point de contact")
 			}
 		}
-		for chunk := range slices.Chunk(touched, 500) {
-			if err := tx.Where("contact_point_id IN ?", chunk).Delete(&coverageRow{}).Error; err != nil {
-				return translate(err, "Couverture")
-			}
-		}
-		if len(coverage) > 0 {
-			if err := tx.CreateInBatches(coverage, 500).Error; err != nil {
-				return translate(err, "Couverture")
-			}
+		if err := replaceCoverage(tx, touched, coverage); err != nil {
+			return err
 		}
 		return nil
 	})
@@ -844,15 +837,8 @@ func (s *Store) importContactPoints(ctx context.Context, organisationID string, 
 				return translate(err, "Point de contact")
 			}
 		}
-		for chunk := range slices.Chunk(touched, 500) {
-			if err := tx.Where("contact_point_id IN ?", chunk).Delete(&coverageRow{}).Error; err != nil {
-				return translate(err, "Couverture")
-			}
-		}
-		if len(coverage) > 0 {
-			if err := tx.CreateInBatches(coverage, 500).Error; err != nil {
-				return translate(err, "Couverture")
-			}
+		if err := replaceCoverage(tx, touched, coverage); err != nil {
+			return err
 		}
 		audit := make([]auditRow, 0, len(writes))
 		for _, w := range writes {
@@ -872,4 +858,20 @@ func (s *Store) importContactPoints(ctx context.Context, organisationID string, 
 		}
 		return nil
 	})
+}
+
+// replaceCoverage replaces the coverage rows of the touched contact points
+// with coverage, inside tx.
+func replaceCoverage(tx *gorm.DB, touched []string, coverage []coverageRow) error {
+	for chunk := range slices.Chunk(touched, 500) {
+		if err := tx.Where("contact_point_id IN ?", chunk).Delete(&coverageRow{}).Error; err != nil {
+			return translate(err, "Couverture")
+		}
+	}
+	if len(coverage) > 0 {
+		if err := tx.CreateInBatches(coverage, 500).Error; err != nil {
+			return translate(err, "Couverture")
+		}
+	}
+	return nil
 }
