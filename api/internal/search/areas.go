@@ -12,6 +12,7 @@ const (
 	areaAnywhere = "x"  // an EPCI list: checked for every commune (rare)
 	areaDept     = "d:" // + département code
 	areaRegion   = "r:" // + région code
+	areaNowhere  = "-"  // serves no commune (indexed documents only)
 )
 
 // byArea holds the contact points of one kind (a pivot or a theme) bucketed
@@ -56,6 +57,22 @@ func areaKeys(c *domain.ContactPoint) []string {
 	return slices.Compact(keys)
 }
 
+// contactAreas are the area keys a contact point's document is indexed
+// with; one that can serve no commune (nearest without an address) gets a
+// key no commune asks for.
+func contactAreas(c *domain.ContactPoint) []string {
+	if keys := areaKeys(c); len(keys) > 0 {
+		return keys
+	}
+	return []string{areaNowhere}
+}
+
+// communeAreas are the area keys of the documents that may serve the
+// commune: those tied to no area, and the buckets near() reads.
+func communeAreas(commune *domain.Commune) []string {
+	return []string{anyArea, areaNational, areaAnywhere, areaDept + commune.Departement, areaRegion + commune.Region}
+}
+
 func (b *byArea) add(c *domain.ContactPoint) {
 	if b.seq == nil {
 		b.seq, b.buckets = map[*domain.ContactPoint]int{}, map[string][]*domain.ContactPoint{}
@@ -82,7 +99,7 @@ func (b *byArea) near(commune *domain.Commune) []*domain.ContactPoint {
 		return nil
 	}
 	var out []*domain.ContactPoint
-	for _, k := range [...]string{areaNational, areaAnywhere, areaDept + commune.Departement, areaRegion + commune.Region} {
+	for _, k := range communeAreas(commune)[1:] {
 		out = append(out, b.buckets[k]...)
 	}
 	slices.SortFunc(out, func(x, y *domain.ContactPoint) int { return b.seq[x] - b.seq[y] })

@@ -18,7 +18,26 @@ import (
 // the fiches), over the queries of the development and team sets, each
 // with its commune. It reports p50 and p99 per query alongside ns/op.
 func BenchmarkSearch(b *testing.B) {
-	env := nationalEnv(b)
+	benchmarkSearch(b, nationalEnv(b))
+}
+
+// BenchmarkSearchScale10 does the same with the load benchmark's 10×
+// synthetic directory on top (100,000 more contact points, 500 partners).
+// It takes a minute to set up: run it with SEARCH_BENCH_SCALE=10.
+func BenchmarkSearchScale10(b *testing.B) {
+	if os.Getenv("SEARCH_BENCH_SCALE") != "10" {
+		b.Skip("SEARCH_BENCH_SCALE=10 runs it")
+	}
+	dir := b.TempDir()
+	env, err := searchtest.Setup(context.Background(), searchtest.Options{Dir: dir, National: true, Scale: 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = env.Close() })
+	benchmarkSearch(b, env)
+}
+
+func benchmarkSearch(b *testing.B, env *searchtest.Env) {
 	cases := append(evalSet(b, "dev.tsv"), evalSet(b, "extra.tsv")...)
 	ctx := context.Background()
 	// Warm up once over every query.

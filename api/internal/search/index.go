@@ -83,7 +83,14 @@ type indexed struct {
 	All   string `json:"all"`   // everything, title included
 	Org   string `json:"org"`   // owning organisation (keyword)
 	Kind  string `json:"kind"`  // keyword
+	// Area lists the area buckets (areas.go) a contact point may serve, so
+	// a search for a commune filters in the index rather than after it;
+	// anyArea for every other kind of document.
+	Area []string `json:"area"`
 }
+
+// anyArea marks the documents that are not tied to an area.
+const anyArea = "*"
 
 // Analyzer names registered in the index mapping.
 const (
@@ -128,6 +135,7 @@ func newMapping(lx *Lexicon) (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt("all", text)
 	dm.AddFieldMappingsAt("org", kw)
 	dm.AddFieldMappingsAt("kind", kw)
+	dm.AddFieldMappingsAt("area", kw)
 	m.DefaultMapping = dm
 	m.DefaultAnalyzer = analyzerText
 	return m, nil
@@ -228,7 +236,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 	}
 	s.contacts = len(cps)
 	batch := idx.NewBatch()
-	add := func(d *doc, keywords ...string) error {
+	add := func(d *doc, area []string, keywords ...string) error {
 		if d.ID == "" {
 			d.ID = string(d.Kind) + "/" + d.OrgID + "/" + d.Ref
 		}
@@ -238,7 +246,10 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 		for _, tok := range s.analyzer.Analyze([]byte(all)) {
 			s.vocabulary[string(tok.Term)] = true
 		}
-		return batch.Index(d.ID, indexed{Title: title, All: all, Org: d.OrgID, Kind: string(d.Kind)})
+		if area == nil {
+			area = []string{anyArea}
+		}
+		return batch.Index(d.ID, indexed{Title: title, All: all, Org: d.OrgID, Kind: string(d.Kind), Area: area})
 	}
 	for _, c := range cps {
 		s.cps[c.ID] = c
@@ -266,7 +277,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 		// helplines and partners' own contact points by name too.
 		if c.Pivot == "" || c.Source.Kind == domain.SourceManual || c.Source.Kind == domain.SourceCSV {
 			if err := add(&doc{Kind: KindContactPoint, OrgID: c.OrganisationID, Ref: c.ID, Title: c.Name, Description: c.Description,
-				Emergency: c.Emergency, ContactPoints: []string{c.ID}}); err != nil {
+				Emergency: c.Emergency, ContactPoints: []string{c.ID}}, contactAreas(c)); err != nil {
 				return nil, err
 			}
 		}
@@ -276,7 +287,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 		for _, t := range p.Themes {
 			themePivots[t] = append(themePivots[t], p.Code)
 		}
-		if err := add(&doc{Kind: KindPivot, OrgID: s.commonsID, Ref: p.Code, Title: p.Label, Pivots: []string{p.Code}}, p.Code); err != nil {
+		if err := add(&doc{Kind: KindPivot, OrgID: s.commonsID, Ref: p.Code, Title: p.Label, Pivots: []string{p.Code}}, nil, p.Code); err != nil {
 			return nil, err
 		}
 	}
@@ -288,7 +299,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 		for _, t := range themes {
 			d := &doc{Kind: KindTheme, OrgID: o.ID, Ref: t.Slug, Title: t.Label, Description: t.Description,
 				Themes: []string{t.Slug}, Pivots: themePivots[t.Slug], Emergency: t.Slug == "urgences" || t.ParentSlug == "urgences"}
-			if err := add(d, t.Synonyms...); err != nil {
+			if err := add(d, nil, t.Synonyms...); err != nil {
 				return nil, err
 			}
 		}
@@ -316,7 +327,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 		if len(d.Pivots) == 0 && len(d.ContactPoints) == 0 && len(d.Online) == 0 {
 			continue // leads nowhere: the resident could not act on it
 		}
-		if err := add(d, f.Subject, strings.Join(f.Breadcrumb[min(1, len(f.Breadcrumb)):], " ")); err != nil {
+		if err := add(d, nil, f.Subject, strings.Join(f.Breadcrumb[min(1, len(f.Breadcrumb)):], " ")); err != nil {
 			return nil, err
 		}
 	}
@@ -328,7 +339,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 
 // addJourneys indexes the outcomes of an organisation's published journeys,
 // each with the labels of the options that lead to it.
-func (s *snapshot) addJourneys(ctx context.Context, src Source, o *domain.Organisation, add func(*doc, ...string) error) error {
+func (s *snapshot) addJourneys(ctx context.Context, src Source, o *domain.Organisation, add func(*doc, []string, ...string) error) error {
 	recs, err := src.FindJourneys(ctx, o.ID)
 	if err != nil {
 		return fmt.Errorf("search index: journeys of %s: %w", o.Slug, err)
@@ -358,7 +369,7 @@ func (s *snapshot) addJourneys(ctx context.Context, src Source, o *domain.Organi
 			d := &doc{Kind: KindOutcome, OrgID: o.ID, Ref: orientation.OutcomeID(o.ID, j.Slug, st.ID), Title: st.Text,
 				Description: j.Title + " " + st.Outcome.Explanation, Journey: j.Slug, Step: st.ID, Emergency: st.Outcome.Emergency,
 				ContactPoints: st.Outcome.ContactPoints, Pivots: st.Outcome.Pivots}
-			if err := add(d, labels[st.ID]...); err != nil {
+			if err := add(d, nil, labels[st.ID]...); err != nil {
 				return err
 			}
 		}

@@ -262,7 +262,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Response, error) {
 	for _, e := range expansions {
 		resp.Understood = append(resp.Understood, e.Matched+" → "+strings.Join(e.Words, " "))
 	}
-	hits, err := snap.query(ctx, words, expansions, allowed, q.Limit*4)
+	hits, err := snap.query(ctx, words, expansions, allowed, commune, q.Limit*4)
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +373,7 @@ func fuzziness(word string) int {
 // query runs the Bleve query: each term of the query, and with a lower
 // weight each word the lexicon added, is a clause matching the title
 // (weighted most), all the text, and all the text within the typo budget.
-func (s *snapshot) query(ctx context.Context, words []string, exps []Expansion, allowed map[string]bool, size int) ([]hit, error) {
+func (s *snapshot) query(ctx context.Context, words []string, exps []Expansion, allowed map[string]bool, commune *domain.Commune, size int) ([]hit, error) {
 	type term struct {
 		weight float64
 		fuzz   int
@@ -431,7 +431,21 @@ func (s *snapshot) query(ctx context.Context, words []string, exps []Expansion, 
 	}
 	orgFilter := bleve.NewDisjunctionQuery(orgs...)
 	orgFilter.SetBoost(0)
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(clauses...), orgFilter), size, 0, false)
+	must := []query.Query{bleve.NewDisjunctionQuery(clauses...), orgFilter}
+	if commune != nil {
+		// Contact points that cannot serve the commune are left out in the
+		// index: with a national directory most of the text's matches are
+		// offices elsewhere, which would crowd out the top hits.
+		var areas []query.Query
+		for _, k := range communeAreas(commune) {
+			aq := bleve.NewTermQuery(k)
+			aq.SetField("area")
+			aq.SetBoost(0) // a filter: bleve scores a disjunction by its terms, whatever its own boost
+			areas = append(areas, aq)
+		}
+		must = append(must, bleve.NewDisjunctionQuery(areas...))
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), size, 0, false)
 	res, err := s.index.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

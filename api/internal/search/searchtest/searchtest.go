@@ -17,6 +17,7 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/importer"
+	"github.com/aiguillage/aiguillage/api/internal/scalegen"
 	"github.com/aiguillage/aiguillage/api/internal/search"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 )
@@ -45,6 +46,10 @@ type Options struct {
 	Dir string
 	// National imports the whole national annuaire extract too.
 	National bool
+	// Scale adds the synthetic national directory of the load benchmark
+	// (scalegen: 10,000 contact points and 50 partners per unit), without
+	// its usage events.
+	Scale float64
 	// StampEvery is how often the change stamp is polled (default 10 s).
 	StampEvery time.Duration
 	Logger     *slog.Logger
@@ -80,6 +85,13 @@ func Setup(ctx context.Context, opt Options) (*Env, error) {
 		if _, err := importer.ImportFS(ctx, National, NationalFile, importer.Options{Store: s, Communes: ref, OrganisationID: org.ID, Logger: opt.Logger}); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("import the national annuaire: %w", err)
+		}
+	}
+	if opt.Scale > 0 {
+		// Events: -1 generates none (0 would mean "the default count").
+		if _, err := scalegen.Generate(ctx, s, ref, scalegen.Options{Scale: opt.Scale, Events: -1, Seed: 1, NoRollUp: true, Logger: opt.Logger}); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("generate the synthetic directory: %w", err)
 		}
 	}
 	types, err := commons.PivotTypes()
