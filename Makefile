@@ -45,6 +45,13 @@ admin-spa-test: ## Admin app: typed client freshness, type check, component test
 	{ echo "admin-spa/dist or its API client is stale: run 'make admin-spa' and commit the result"; git status --short admin-spa; exit 1; }
 	cd admin-spa && npm run e2e
 
+.PHONY: client-test
+client-test: ## Public API client (client/): typed schema freshness, type check, build, unit tests and tests against the real server
+	cd client && npm ci --no-audit --no-fund && npm run gen
+	@git diff --quiet -- client/src/schema.d.ts && test -z "$$(git ls-files --others --exclude-standard client/src/schema.d.ts)" || \
+	{ echo "client/src/schema.d.ts is stale: run 'make openapi' and commit the result"; git status --short client/src; exit 1; }
+	cd client && npm run typecheck && npm run build && npm test
+
 .PHONY: run
 run: widget admin-spa build ## Build everything, migrate, load the national commons and demo data into SQLite, and serve
 	$(BIN) migrate
@@ -59,13 +66,15 @@ test: ## Run every test (SQLite and PostgreSQL), vet, staticcheck, and check tha
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory widget-test
 	$(MAKE) --no-print-directory admin-spa-test
+	$(MAKE) --no-print-directory client-test
 	$(MAKE) --no-print-directory check-generated
 
 .PHONY: openapi
-openapi: ## Regenerate openapi/ (Swagger 2.0 + OpenAPI 3.0) and the spec the server embeds
+openapi: ## Regenerate openapi/ (Swagger 2.0 + OpenAPI 3.0), the spec the server embeds and the TS clients' types
 	$(SWAG)
 	$(GO) run ./api/cmd/openapigen
 	cd admin-spa && { test -d node_modules || npm ci --no-audit --no-fund; } && npm run gen
+	cd client && { test -d node_modules || npm ci --no-audit --no-fund; } && npm run gen
 
 .PHONY: check-generated
 check-generated: ## Fail when the committed OpenAPI files are stale
@@ -83,11 +92,16 @@ BENCH_SCALES ?= 1
 export BENCH_SCALES
 
 .PHONY: bench
-bench: bench-micro bench-load ## Micro-benchmarks, then the load benchmark writing bench/REPORT.md (BENCH_SCALES=1,10 for 10× data)
+bench: bench-micro bench-load bench-import ## Micro-benchmarks, the load benchmark (bench/REPORT.md; BENCH_SCALES=1,10 for 10× data), the annuaire import (bench/IMPORT.md)
 
 .PHONY: bench-micro
 bench-micro: ## Go micro-benchmarks (search: p50/p99 with the whole national annuaire loaded)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: bench-import
+bench-import: ## Import a synthetic national annuaire file (70,000 offices, ≈ 270 MB) into fresh SQLite and PostgreSQL: time and peak memory vs < 60 s and < 1 GiB, writes bench/IMPORT.md
+	$(GO) build -o bin/importbench ./api/cmd/importbench
+	bin/importbench -pg '$(AIGUILLAGE_TEST_POSTGRES_URL)' -out bench/IMPORT.md
 
 .PHONY: bench-load
 bench-load: ## Load benchmark (vegeta): ceiling vs public endpoints on SQLite and PostgreSQL, writes bench/REPORT.md

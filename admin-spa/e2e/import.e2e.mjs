@@ -71,6 +71,34 @@ test('import: template, a rejected row and its reason, then the fixed file appli
   log('  imported contact point listed');
 });
 
+test('import: a data·inclusion file, detected, with its warnings, then applied', async ({ page, front }) => {
+  await signIn(page, front, ...EDITOR);
+  await page.goto(front + '/admin/o/var/points-de-contact/import');
+  await page.getByRole('heading', { level: 1, name: 'Importer des points de contact' }).waitFor();
+  const stamp = Date.now();
+  const name = `Atelier numérique importé ${stamp}`;
+  const doc = {
+    structures: [
+      { source: 'dora', id: `dora--s-${stamp}`, nom: 'Centre social de test', telephone: '+33494000000', adresse: '1 place de la Liberté', code_postal: '83000', commune: 'Toulon', code_insee: '83137', horaires_accueil: 'Mo-Fr 09:00-12:00', date_maj: '2025-03-01' },
+    ],
+    services: [
+      { source: 'dora', id: `dora--svc-${stamp}`, structure_id: `dora--s-${stamp}`, nom: name, description: 'Ateliers pour apprendre à utiliser internet.', thematiques: ['numerique--maitriser-les-fondamentaux-du-numerique', 'numerique--inconnue'], horaires_accueil: 'Tu 14:00-17:00; Jan-Jun Sa 10:00-12:00', zone_eligibilite: ['83'], date_maj: '2025-03-02' },
+    ],
+  };
+  // A .json file: the format is left to the server, which recognises data·inclusion.
+  await page.getByLabel(/Fichier à importer/).setInputFiles({ name: 'dora.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.getByText(/Fichier data·inclusion\./).waitFor();
+  await page.getByText(/1 ligne a des avertissements/).waitFor();
+  const table = page.getByRole('table', { name: /Lignes du fichier \(1\)/ });
+  await table.getByText(/Avertissement \(Thématiques\) : .*numerique--inconnue/).waitFor();
+  await table.getByText(/Avertissement \(Horaires d’accueil\) : .*Jan-Jun Sa 10:00-12:00/).waitFor();
+  await axe(page, 'import (data·inclusion, avertissements)');
+  await page.getByRole('button', { name: 'Importer 1 point de contact' }).click();
+  await page.getByText('Import terminé', { exact: true }).waitFor();
+  log('  data·inclusion service imported');
+});
+
 test('import: hidden from viewers', async ({ page, front }) => {
   await signIn(page, front, 'lecteur@var.demo.aiguillage.fr', 'demo-var-lecteur-2026');
   await page.goto(front + '/admin/o/var/points-de-contact');

@@ -20,6 +20,7 @@ import { SynonymPickerPage } from './features/themes/SynonymPickerPage';
 import { EntryPointsPage } from './features/entry-points/EntryPointsPage';
 import { EntryPointPage } from './features/entry-points/EntryPointPage';
 import { CreateOrganisationPage, OrganisationDetailsPage } from './features/organisations/OrganisationPages';
+import { PortalsPage } from './features/portals/PortalsPage';
 
 export const routes: RouteObject[] = [
   {
@@ -57,6 +58,7 @@ export const routes: RouteObject[] = [
               { path: 'points-d-entree/:entry', element: <EntryPointPage /> },
               { path: 'organisation', element: <RequireRole role="admin"><OrganisationDetailsPage /></RequireRole> },
               { path: 'nouvelle-organisation', element: <CreateOrganisationPage /> },
+              { path: 'portails', element: <PortalsPage /> },
             ],
           },
         ],

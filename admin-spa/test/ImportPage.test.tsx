@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { session } from '../src/api/session';
-import { ImportPage } from '../src/features/import/ImportPage';
+import { ImportPage, formatOf } from '../src/features/import/ImportPage';
 import { fakeApi, json, type Handler } from './fakeApi';
 import { renderRoutes } from './render';
 
@@ -130,5 +130,58 @@ describe('import page', () => {
     await user.click(within(summary).getByRole('link', { name: /Fichier, colonne « Référence » : colonne obligatoire absente/ }));
     expect(screen.getByLabelText(/Fichier à importer/)).toHaveFocus();
     expect(screen.queryByRole('button', { name: /^Importer \d/ })).toBeNull();
+  });
+
+  it('reads a data·inclusion file and shows the warnings of the rows it imports', async () => {
+    const user = userEvent.setup();
+    const queries: string[] = [];
+    const report = {
+      dry_run: true,
+      applied: false,
+      format: 'data-inclusion',
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      rows: [
+        row(2, 'create', { reference: 'dora--aide-alimentaire-urgence' }),
+        row(3, 'create', {
+          reference: 'dora--accompagnement-numerique',
+          warnings: [
+            { field: 'thematiques', detail: 'thématique(s) inconnue(s) de la table de correspondance, ignorée(s) : « numerique--x »' },
+            { field: 'horaires_accueil', detail: 'partie non reconnue, gardée telle quelle dans la remarque des horaires : « Jan-Jun Fr 09:00-12:00 »' },
+          ],
+        }),
+      ],
+    };
+    const { api } = fakeApi(base, (req, url) => {
+      if (url.pathname !== IMPORT || req.method !== 'POST') return undefined;
+      queries.push(url.search);
+      return json(200, report);
+    });
+    renderRoutes(api, routes, '/o/var/points-de-contact/import');
+    await screen.findByRole('heading', { level: 1, name: 'Importer des points de contact' });
+    await user.upload(screen.getByLabelText(/Fichier à importer/), new File(['{"source":"dora"}\n'], 'services.jsonl', { type: 'application/x-ndjson' }));
+    const select = screen.getByRole('combobox', { name: /Format du fichier/ });
+    expect(select).toHaveValue('data-inclusion');
+    expect(within(select).getByRole('option', { name: 'data·inclusion (JSON)' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Vérifier le fichier' }));
+
+    await screen.findByText(/Fichier data·inclusion\./);
+    expect(screen.getByText(/1 ligne a des avertissements : elle sera importée/)).toBeInTheDocument();
+    const table = screen.getByRole('table', { name: /Lignes du fichier \(2\)/ });
+    const warnedRow = within(table).getByRole('row', { name: /Point 3/ });
+    expect(within(warnedRow).getByText(/Avertissement \(Thématiques\) : thématique\(s\) inconnue\(s\)/)).toBeInTheDocument();
+    expect(within(warnedRow).getByText(/Avertissement \(Horaires d’accueil\) : partie non reconnue/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Importer 2 points de contact' })).toBeEnabled();
+    expect(queries).toEqual(['?dry_run=true&format=data-inclusion']);
+  });
+
+  it('suggests a format from the file name, leaving .json to the server', () => {
+    expect(formatOf('services.ndjson')).toBe('data-inclusion');
+    expect(formatOf('export.JSONL')).toBe('data-inclusion');
+    expect(formatOf('export.json')).toBe('');
+    expect(formatOf('caf.geojson')).toBe('annuaire');
+    expect(formatOf('points.csv')).toBe('csv');
   });
 });

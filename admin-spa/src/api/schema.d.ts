@@ -790,15 +790,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import contact points from a file (CSV, XLSX or annuaire), with a dry run
-         * @description The body is the file itself (at most 10 MiB): the CSV template (GET …/import/template.csv; UTF-8 with or without BOM, UTF-16 or Windows-1252; separator ";", "," or tab, found in the header row; values over several lines in quotes), the same template as an XLSX workbook (first sheet), or a service-public.fr annuaire or France services extract (JSON, GeoJSON, TSV, CSV) imported as the organisation's own contact points. Each row is checked exactly as a contact point created through this API. The same reference always designates the same contact point, so importing a file again updates in place, and a file applied twice changes nothing the second time (every row "unchanged").
+         * Import contact points from a file (CSV, XLSX, annuaire or data·inclusion), with a dry run
+         * @description The body is the file itself (at most 10 MiB): the CSV template (GET …/import/template.csv; UTF-8 with or without BOM, UTF-16 or Windows-1252; separator ";", "," or tab, found in the header row; values over several lines in quotes), the same template as an XLSX workbook (first sheet), a service-public.fr annuaire or France services extract (JSON, GeoJSON, TSV, CSV) imported as the organisation's own contact points, or a data·inclusion file (schema v1, v0 fields read too: a JSON list of services and/or structures, an object {"structures": […], "services": […]}, or JSON Lines), each service joined to its structure, with warnings per row for what is left out (unknown thématiques, hours kept as text). Each row is checked exactly as a contact point created through this API. The same reference always designates the same contact point, so importing a file again updates in place, and a file applied twice changes nothing the second time (every row "unchanged").
          *     With dry_run=true (the default) nothing is written: 200 and the report, row by row (create, update, unchanged, reject with the reasons). With dry_run=false the import is atomic: when a row is rejected nothing is written and the answer is 422 problem+json (type urn:aiguillage:problem:import-rejected) whose "import" member is the same report; otherwise every created and updated contact point is written in one transaction, with its audit entry, and the answer is 200 with the report (applied=true). A contact point edited by someone else meanwhile answers 409 and writes nothing. Editors and admins only.
          */
         post: {
             parameters: {
                 query?: {
                     /** @description Format of the file; detected when absent */
-                    format?: "csv" | "xlsx" | "annuaire";
+                    format?: "csv" | "xlsx" | "annuaire" | "data-inclusion";
                     /** @description Only report what the import would do */
                     dry_run?: boolean;
                 };
@@ -815,6 +815,7 @@ export interface paths {
                     "application/json": string;
                     "application/octet-stream": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/x-ndjson": string;
                     "text/csv": string;
                 };
             };
@@ -1118,6 +1119,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/organisations/{org}/exports/contact-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the organisation's contact points: CSV, JSON, HSDS 3.0 or data·inclusion
+         * @description A file to download (Content-Disposition: attachment), written as it is read, page by page, whatever the number of contact points. Formats:
+         *     - csv: the columns of the import template (GET …/contact-points/import/template.csv), UTF-8 with a byte order mark, « ; » separators. The Référence column is the reference a contact point was imported with, else its id; importing the file unchanged changes nothing (every row "unchanged"). Cells a spreadsheet would read as a formula (starting with = or @) are prefixed with a quote.
+         *     - json: {format: "aiguillage/contact-points", format_version, organisation, generated_at, contact_points: [the API's contact point fields with version, created_at, updated_at, withdrawn_at], total}.
+         *     - hsds: Open Referral HSDS 3.0, shaped as a page of its /services API: contents holds services with their definitions (phones, schedules with byday/opens_at/closes_at in Paris time, service_areas, service_at_locations with their location and address, attributes linking the themes and the data·inclusion thématiques as taxonomy terms); the organization and the two taxonomies are described once, at the head of the file. Identifiers are stable UUIDs. Withdrawn contact points have status "inactive".
+         *     - data-inclusion: the data·inclusion schema v1.0.8, {structures: […], services: […]}: each contact point is a structure and its service; themes are mapped to thématiques where a mapping exists, opening hours written in the OpenStreetMap syntax. Withdrawn contact points are left out.
+         *     Compressed with gzip when the request accepts it (Accept-Encoding). Viewers and up.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description File format */
+                    format?: "csv" | "json" | "hsds" | "data-inclusion";
+                };
+                header?: never;
+                path: {
+                    /** @description Organisation slug */
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        /** @description attachment; filename=… */
+                        "Content-Disposition"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Unknown format */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/organisations/{org}/exports/journeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the organisation's journeys: JSON or CSV
+         * @description A file to download (Content-Disposition: attachment) with every journey of the organisation, its published version (the one residents follow) and its draft.
+         *     - json: {format: "aiguillage/journeys", format_version, organisation, generated_at, journeys: [{slug, title, draft_version, published_version, published_at, updated_at, published: journey document, draft: journey document}]}; a journey document is what GET …/journeys/{journey}/export gives and POST …/journeys imports.
+         *     - csv: one row per option of a question and per other step, published version first, then the draft. Columns: Parcours, Titre du parcours, Version, Étape, Type d'étape, Première étape, Texte, Aide, Option, Étape suivante, Explication, Documents, Points de contact, Types d'établissement, Urgence. UTF-8 with a byte order mark, « ; » separators.
+         *     Viewers and up.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description File format */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    /** @description Organisation slug */
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        /** @description attachment; filename=… */
+                        "Content-Disposition"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Unknown format */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/organisations/{org}/feedback": {
         parameters: {
             query?: never;
@@ -1373,6 +1532,66 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/organisations/{org}/journey-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Journeys to review
+         * @description The organisation's journeys whose draft or published outcomes name a contact point its source (the service-public.fr annuaire, France services) no longer lists: withdrawn contact points are never shown to residents, so these outcomes lose them. Validation reports each one at its outcome.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation slug */
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JourneyReviewList"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3308,6 +3527,258 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/admin/portals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Third-party portals and their API keys (platform admins)
+         * @description Every portal, newest first, with its key's prefix, last use (recorded at most once a minute) and revocation. Never the key's secret nor its hash.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortalList"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a third-party portal and its API key (platform admins)
+         * @description Draws the portal's API key (agk_ + an 8-character prefix + _ + a 43-character secret) and returns it this once: only the SHA-256 of its secret is stored. The portal sends it in the X-API-Key header to get raised public rate limits and its usage attributed in the statistics.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The portal */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PortalRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedPortal"];
+                    };
+                };
+                /** @description A field is missing or invalid, or an unknown field was sent */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/portals/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a portal's API key (platform admins)
+         * @description From then on, requests carrying the key are refused with 401 by every server within a second. Revoking a revoked key changes nothing. The portal stays listed, and its figures in the statistics.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Portal id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Portal"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/portals/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage by third-party portal (platform admins)
+         * @description The impact indicators of a period (default: the last 30 days; at most 731 days) for each portal, revoked ones included, then for the usage without API key. Aggregated counts only: no search text, nothing about a resident.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (YYYY-MM-DD, Europe/Paris) */
+                    from?: string;
+                    /** @description Last day (YYYY-MM-DD), default today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortalUsageList"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/invitations/accept": {
         parameters: {
             query?: never;
@@ -3579,7 +4050,10 @@ export interface paths {
                     /** @description Maximum number of communes */
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3596,6 +4070,15 @@ export interface paths {
                 };
                 /** @description Bad Request */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3649,7 +4132,10 @@ export interface paths {
                     /** @description Page start */
                     offset?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3666,6 +4152,15 @@ export interface paths {
                 };
                 /** @description Bad Request */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3705,7 +4200,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Contact point identifier (UUID) */
                     id: string;
@@ -3732,8 +4230,26 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Withdrawn: its source (the service-public.fr annuaire…) no longer lists it */
+                410: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3778,7 +4294,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Contact point identifier (UUID) */
                     id: string;
@@ -3803,6 +4322,15 @@ export interface paths {
                 };
                 /** @description Malformed identifier, message missing, too short or too long */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3873,7 +4401,10 @@ export interface paths {
                     /** @description INSEE code of the resident's commune */
                     commune?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3890,6 +4421,15 @@ export interface paths {
                 };
                 /** @description Bad Request */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3934,7 +4474,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3957,6 +4500,15 @@ export interface paths {
                 };
                 /** @description A field is missing or malformed (named in errors) */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4037,7 +4589,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4060,6 +4615,15 @@ export interface paths {
                 };
                 /** @description A field is missing, malformed or too long */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4127,7 +4691,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Partner identifier */
                     slug: string;
@@ -4143,6 +4710,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PublicOrganisation"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Not Found */
@@ -4189,7 +4765,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Partner */
                     slug: string;
@@ -4207,6 +4786,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PublicJourney"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Not Found */
@@ -4250,7 +4838,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Partner identifier */
                     slug: string;
@@ -4265,6 +4856,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description Not Found */
                 404: {
@@ -4310,7 +4910,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Partner slug */
                     slug: string;
@@ -4326,6 +4929,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PublicThemeList"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Not Found */
@@ -4375,7 +4987,10 @@ export interface paths {
                     /** @description INSEE code; required for dynamic outcomes */
                     commune?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Outcome id (from the journey's outcomes) */
                     id: string;
@@ -4395,6 +5010,15 @@ export interface paths {
                 };
                 /** @description Bad Request */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4446,7 +5070,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4459,6 +5086,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PivotList"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Too many requests from this address */
@@ -4496,7 +5132,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Preview token (POST …/journeys/{journey}/preview-token) */
                     token: string;
@@ -4514,7 +5153,7 @@ export interface paths {
                         "application/json": components["schemas"]["PublicJourney"];
                     };
                 };
-                /** @description Unauthorized */
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4570,7 +5209,10 @@ export interface paths {
                     /** @description INSEE code; required for dynamic outcomes */
                     commune?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Preview token */
                     token: string;
@@ -4599,7 +5241,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unauthorized */
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4663,7 +5305,10 @@ export interface paths {
                     /** @description Number of results */
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4680,6 +5325,15 @@ export interface paths {
                 };
                 /** @description Bad Request */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4736,7 +5390,10 @@ export interface paths {
                     /** @description Last day (YYYY-MM-DD), default today */
                     to?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4753,6 +5410,15 @@ export interface paths {
                 };
                 /** @description Bad Request */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4802,7 +5468,10 @@ export interface paths {
                     /** @description Entry point slug */
                     entry?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
                 path: {
                     /** @description Partner slug */
                     slug: string;
@@ -4822,6 +5491,15 @@ export interface paths {
                 };
                 /** @description Bad Request */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5170,6 +5848,14 @@ export interface components {
              */
             rule?: "explicit" | "nearest_in_departement";
         };
+        CreatedPortal: {
+            /**
+             * @description APIKey goes in the X-API-Key header of the portal's requests to the public API.
+             * @example agk_3f9a0c1e_5mYb1cG9tJkq0i0bV1aQm6zXr3n8KpL2wHs7dEf4uTo
+             */
+            api_key?: string;
+            portal?: components["schemas"]["Portal"];
+        };
         Departement: {
             /** @example 83 */
             code?: string;
@@ -5359,7 +6045,7 @@ export interface components {
              * @description Format is the format read.
              * @enum {string}
              */
-            format?: "csv" | "xlsx" | "annuaire";
+            format?: "csv" | "xlsx" | "annuaire" | "data-inclusion";
             /** @description IgnoredColumns are header cells that name no column of the template. */
             ignored_columns?: string[];
             rejected?: number;
@@ -5386,8 +6072,9 @@ export interface components {
             changes?: string[];
             /**
              * @description Errors say why the row is rejected; field is a column of the template
-             *     (telephones, horaires…) or, for an annuaire record, a field of the
-             *     contact point.
+             *     (telephones, horaires…), for an annuaire record a field of the contact
+             *     point, for a data·inclusion record a field of its schema (nom,
+             *     telephone, horaires_accueil, zone_eligibilite…).
              */
             errors?: components["schemas"]["ProblemField"][];
             /**
@@ -5397,15 +6084,20 @@ export interface components {
             id?: string;
             name?: string;
             /**
-             * @description Reference is the row's reference (CSV, XLSX) or the record's annuaire identifier.
+             * @description Reference is the row's reference (CSV, XLSX) or the record's identifier (annuaire, data·inclusion id).
              * @example MDS-TOULON-01
              */
             reference?: string;
             /**
-             * @description Row is the spreadsheet row (the header is row 1), or the record's position in an annuaire file.
+             * @description Row is the spreadsheet row (the header is row 1), or the record's position in an annuaire or data·inclusion file.
              * @example 12
              */
             row?: number;
+            /**
+             * @description Warnings say what was left out or adapted without rejecting the row
+             *     (data·inclusion: unknown thématiques, hours kept as text, no zone).
+             */
+            warnings?: components["schemas"]["ProblemField"][];
         };
         InvitationRequest: {
             /** @example collegue@exemple.fr */
@@ -5444,6 +6136,21 @@ export interface components {
         };
         JourneyList: {
             journeys?: components["schemas"]["JourneySummary"][];
+        };
+        JourneyReview: {
+            outcomes?: components["schemas"]["JourneyReviewOutcome"][];
+            slug?: string;
+            title?: string;
+        };
+        JourneyReviewList: {
+            journeys?: components["schemas"]["JourneyReview"][];
+        };
+        JourneyReviewOutcome: {
+            contact_point_id?: string;
+            /** @description InDraft and InPublished say where the outcome names it. */
+            in_draft?: boolean;
+            in_published?: boolean;
+            step_id?: string;
         };
         JourneySummary: {
             draft_version?: number;
@@ -5564,6 +6271,65 @@ export interface components {
         };
         PivotList: {
             pivots?: components["schemas"]["Pivot"][];
+        };
+        Portal: {
+            contact_email?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: uuid */
+            id?: string;
+            /**
+             * @description KeyPrefix identifies the key: its first characters after « agk_ ».
+             * @example 3f9a0c1e
+             */
+            key_prefix?: string;
+            /** Format: date-time */
+            last_used_at?: string;
+            name?: string;
+            /** @example 10 */
+            rate_multiplier?: number;
+            revoked?: boolean;
+            /** Format: date-time */
+            revoked_at?: string;
+        };
+        PortalList: {
+            portals?: components["schemas"]["Portal"][];
+        };
+        PortalRequest: {
+            /**
+             * @description ContactEmail of the portal's technical contact, optional; shown to platform admins only, never logged.
+             * @example technique@exemple.fr
+             */
+            contact_email?: string;
+            /**
+             * @description Name of the portal, shown in the back office and the statistics.
+             * @example Portail des aidants du Var
+             */
+            name?: string;
+            /**
+             * @description RateMultiplier multiplies the public rate limits of one address for the requests carrying the key (default 10).
+             * @example 10
+             */
+            rate_multiplier?: number;
+        };
+        PortalUsage: {
+            /**
+             * Format: uuid
+             * @description ID is empty for the usage without API key (the widget and anonymous callers).
+             */
+            id?: string;
+            key_prefix?: string;
+            name?: string;
+            revoked?: boolean;
+            totals?: components["schemas"]["StatsTotals"];
+        };
+        PortalUsageList: {
+            /** Format: date */
+            from?: string;
+            /** @description Portals: every portal (revoked ones included), then the usage without key. */
+            portals?: components["schemas"]["PortalUsage"][];
+            /** Format: date */
+            to?: string;
         };
         PreviewToken: {
             /**
@@ -5790,7 +6556,7 @@ export interface components {
             /** @example caf-83126-01 */
             id?: string;
             /** @enum {string} */
-            kind?: "manual" | "annuaire" | "france_services" | "helplines" | "csv";
+            kind?: "manual" | "annuaire" | "france_services" | "helplines" | "csv" | "data_inclusion";
             /** @example 2017-09-11 */
             updated_at?: string;
         };

@@ -16,6 +16,7 @@ export const fr = {
     members: 'Membres',
     branding: 'Apparence',
     audit: 'Journal des modifications',
+    portals: 'Portails partenaires',
   },
   channelKinds: {
     phone: 'Téléphone',

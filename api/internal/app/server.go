@@ -17,7 +17,9 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/httpapi"
 	"github.com/aiguillage/aiguillage/api/internal/impact"
+	"github.com/aiguillage/aiguillage/api/internal/opendata"
 	"github.com/aiguillage/aiguillage/api/internal/orientation"
+	"github.com/aiguillage/aiguillage/api/internal/portals"
 	"github.com/aiguillage/aiguillage/api/internal/search"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 	"github.com/aiguillage/aiguillage/widget"
@@ -94,6 +96,8 @@ func NewServer(ctx context.Context, cfg *config.Config, log *slog.Logger, s *sto
 			Events: httpapi.RateLimit{Rate: cfg.PublicEventsLimit.PerSecond, Burst: cfg.PublicEventsLimit.Burst},
 		},
 		TrustedProxies: cfg.TrustedProxies,
+		Portals:        portals.New(s, time.Now, log),
+		OpenData:       opendata.New(opendata.Options{Store: s, Auth: adm, Communes: ref, PublicURL: cfg.PublicURL, Revision: Version}),
 		Widget:         widget.FS(),
 		AdminApp:       adminspa.FS(),
 	})

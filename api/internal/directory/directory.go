@@ -121,6 +121,11 @@ func (s *Service) ContactPoint(ctx context.Context, id string) (*domain.ContactP
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, domain.Errorf(domain.ENOTFOUND, "Aucun point de contact ne porte l'identifiant %s.", id)
 	}
+	if err == nil && c.Withdrawn() {
+		// Never shown to residents once its source no longer lists it.
+		return nil, domain.Errorf(domain.EGONE, "Ce point de contact n'existe plus : sa source (%s) ne le référence plus depuis le %s.",
+			c.Source.Kind, c.WithdrawnAt.UTC().Format("02/01/2006"))
+	}
 	return c, err
 }
 

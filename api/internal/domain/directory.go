@@ -223,6 +223,9 @@ const (
 	SourceFranceServices SourceKind = "france_services"
 	SourceHelplines      SourceKind = "helplines"
 	SourceCSV            SourceKind = "csv"
+	// SourceDataInclusion: a service or structure of a data·inclusion file
+	// imported by a partner.
+	SourceDataInclusion SourceKind = "data_inclusion"
 )
 
 // Source records the origin of a contact point.
@@ -261,7 +264,16 @@ type ContactPoint struct {
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// WithdrawnAt is set when the last complete import of the contact
+	// point's source no longer listed it (see ImportRun): it is kept, for
+	// the journeys that name it, but never shown to residents. Not part of
+	// the content (omitted from the JSON encoding when nil, so content
+	// hashes of the contact points in use are unchanged).
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 }
+
+// Withdrawn reports whether the contact point was withdrawn by its source.
+func (c *ContactPoint) Withdrawn() bool { return c.WithdrawnAt != nil }
 
 var pivotRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,63}$`)
 
@@ -436,6 +448,9 @@ type ContactPointFilter struct {
 	// SkipTotal spares the count of all matches (returned as 0) when the
 	// caller needs none.
 	SkipTotal bool
+	// IncludeWithdrawn also returns withdrawn contact points (never for
+	// residents: back office and exports only).
+	IncludeWithdrawn bool
 }
 
 // ImportStats counts what an import did.
@@ -444,6 +459,12 @@ type ImportStats struct {
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
 	Skipped   int `json:"skipped"`
+	// Reinstated counts withdrawn contact points listed again (whether
+	// their content changed or not; not counted in Updated nor Unchanged).
+	Reinstated int `json:"reinstated,omitempty"`
+	// Withdrawn counts contact points a complete full import no longer
+	// found in its file.
+	Withdrawn int `json:"withdrawn,omitempty"`
 }
 
 // Add sums two stats.
@@ -452,6 +473,8 @@ func (s *ImportStats) Add(o ImportStats) {
 	s.Updated += o.Updated
 	s.Unchanged += o.Unchanged
 	s.Skipped += o.Skipped
+	s.Reinstated += o.Reinstated
+	s.Withdrawn += o.Withdrawn
 }
 
 // DirectoryStore persists organisations, contact points and themes.

@@ -18,6 +18,7 @@ const (
 	ETOOLARGE     = "too_large"
 	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
+	EGONE         = "gone" // withdrawn (a contact point its source no longer lists): 410 Gone
 )
 
 // FieldError names one field at fault and says why, in French.

@@ -98,6 +98,9 @@ type UsageEvent struct {
 	Answered bool
 	// Query is a search's text, in the form SearchMissQuery gives.
 	Query string
+	// PortalID is the third-party portal whose API key the events came
+	// with ("": none).
+	PortalID string
 }
 
 // parisOnce loads Europe/Paris once, on first use (after main has
@@ -134,6 +137,9 @@ type Feedback struct {
 	CreatedAt  time.Time
 	// Day is CreatedAt's date in Europe/Paris.
 	Day string
+	// PortalID is the third-party portal whose API key the feedback came
+	// with ("": none).
+	PortalID string
 }
 
 // FeedbackText returns the form of a resident's free text that may be
@@ -265,6 +271,8 @@ const (
 	ByDay          UsageDimension = "day"
 	ByOrganisation UsageDimension = "organisation_id"
 	ByEntry        UsageDimension = "entry"
+	// ByPortal breaks down by third-party portal ("": none).
+	ByPortal UsageDimension = "portal_id"
 	// ByRef breaks down by ref and detail (a journey and a step, a contact
 	// point and a channel, a search…).
 	ByRef UsageDimension = "ref"
@@ -279,6 +287,8 @@ type UsageQuery struct {
 	// entry points ("": all).
 	OrganisationID string
 	Entry          string
+	// PortalID restricts to the usage attributed to one portal ("": all).
+	PortalID string
 	// Metrics restricts to these metrics (nil: all).
 	Metrics []string
 	By      []UsageDimension
@@ -292,6 +302,7 @@ type UsageCount struct {
 	Day            string
 	OrganisationID string
 	Entry          string
+	PortalID       string
 	Metric         string
 	Ref            string
 	Detail         string

@@ -23,7 +23,7 @@ type ImportReport struct {
 	// Applied is true when the contact points were written (dry_run=false and no row rejected).
 	Applied bool `json:"applied"`
 	// Format is the format read.
-	Format string `json:"format" enums:"csv,xlsx,annuaire"`
+	Format string `json:"format" enums:"csv,xlsx,annuaire,data-inclusion"`
 	// AnnuaireFormat is the kind of annuaire extract read.
 	AnnuaireFormat string `json:"annuaire_format,omitempty" example:"annuaire-v4-api"`
 	// Encoding is how the text of a CSV file was decoded (XLSX for a workbook).
@@ -42,18 +42,22 @@ type ImportReport struct {
 
 // ImportRow is what the import does with one row of the file.
 type ImportRow struct {
-	// Row is the spreadsheet row (the header is row 1), or the record's position in an annuaire file.
+	// Row is the spreadsheet row (the header is row 1), or the record's position in an annuaire or data·inclusion file.
 	Row int `json:"row" example:"12"`
-	// Reference is the row's reference (CSV, XLSX) or the record's annuaire identifier.
+	// Reference is the row's reference (CSV, XLSX) or the record's identifier (annuaire, data·inclusion id).
 	Reference string `json:"reference,omitempty" example:"MDS-TOULON-01"`
 	// ID is the contact point the row creates or updates.
 	ID     string `json:"id,omitempty" format:"uuid"`
 	Name   string `json:"name,omitempty"`
 	Action string `json:"action" enums:"create,update,unchanged,reject"`
 	// Errors say why the row is rejected; field is a column of the template
-	// (telephones, horaires…) or, for an annuaire record, a field of the
-	// contact point.
+	// (telephones, horaires…), for an annuaire record a field of the contact
+	// point, for a data·inclusion record a field of its schema (nom,
+	// telephone, horaires_accueil, zone_eligibilite…).
 	Errors []ProblemField `json:"errors,omitempty"`
+	// Warnings say what was left out or adapted without rejecting the row
+	// (data·inclusion: unknown thématiques, hours kept as text, no zone).
+	Warnings []ProblemField `json:"warnings,omitempty"`
 	// Changes names the fields an update changes.
 	Changes []string `json:"changes,omitempty" example:"channels,opening_hours"`
 } // @name ImportRow
@@ -79,6 +83,9 @@ func importReportDTO(r *admin.ImportReport) ImportReport {
 		for _, f := range row.Errors {
 			o.Errors = append(o.Errors, ProblemField{Field: f.Field, Detail: f.Message, Communes: f.Communes})
 		}
+		for _, f := range row.Warnings {
+			o.Warnings = append(o.Warnings, ProblemField{Field: f.Field, Detail: f.Message, Communes: f.Communes})
+		}
 		out.Rows[i] = o
 	}
 	return out
@@ -87,6 +94,7 @@ func importReportDTO(r *admin.ImportReport) ImportReport {
 // importMediaTypes are the Content-Types an imported file may be sent with
 // (a browser names a .csv file application/vnd.ms-excel on Windows).
 var importMediaTypes = []string{"", "text/csv", "text/plain", "text/tab-separated-values", "application/json", "application/geo+json",
+	"application/x-ndjson", "application/jsonl", "application/json-seq",
 	"application/octet-stream", "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 // importPath reports whether a request goes to the import endpoint, whose
@@ -97,15 +105,15 @@ func importPath(p string) bool {
 
 // importContactPoints godoc
 //
-//	@Summary		Import contact points from a file (CSV, XLSX or annuaire), with a dry run
-//	@Description	The body is the file itself (at most 10 MiB): the CSV template (GET …/import/template.csv; UTF-8 with or without BOM, UTF-16 or Windows-1252; separator ";", "," or tab, found in the header row; values over several lines in quotes), the same template as an XLSX workbook (first sheet), or a service-public.fr annuaire or France services extract (JSON, GeoJSON, TSV, CSV) imported as the organisation's own contact points. Each row is checked exactly as a contact point created through this API. The same reference always designates the same contact point, so importing a file again updates in place, and a file applied twice changes nothing the second time (every row "unchanged").
+//	@Summary		Import contact points from a file (CSV, XLSX, annuaire or data·inclusion), with a dry run
+//	@Description	The body is the file itself (at most 10 MiB): the CSV template (GET …/import/template.csv; UTF-8 with or without BOM, UTF-16 or Windows-1252; separator ";", "," or tab, found in the header row; values over several lines in quotes), the same template as an XLSX workbook (first sheet), a service-public.fr annuaire or France services extract (JSON, GeoJSON, TSV, CSV) imported as the organisation's own contact points, or a data·inclusion file (schema v1, v0 fields read too: a JSON list of services and/or structures, an object {"structures": […], "services": […]}, or JSON Lines), each service joined to its structure, with warnings per row for what is left out (unknown thématiques, hours kept as text). Each row is checked exactly as a contact point created through this API. The same reference always designates the same contact point, so importing a file again updates in place, and a file applied twice changes nothing the second time (every row "unchanged").
 //	@Description	With dry_run=true (the default) nothing is written: 200 and the report, row by row (create, update, unchanged, reject with the reasons). With dry_run=false the import is atomic: when a row is rejected nothing is written and the answer is 422 problem+json (type urn:aiguillage:problem:import-rejected) whose "import" member is the same report; otherwise every created and updated contact point is written in one transaction, with its audit entry, and the answer is 200 with the report (applied=true). A contact point edited by someone else meanwhile answers 409 and writes nothing. Editors and admins only.
 //	@Tags			admin
 //	@Security		BearerAuth
-//	@Accept			text/csv,application/json,application/octet-stream,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+//	@Accept			text/csv,application/json,application/x-ndjson,application/octet-stream,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Produce		json
 //	@Param			org		path		string	true	"Organisation slug"
-//	@Param			format	query		string	false	"Format of the file; detected when absent"	Enums(csv,xlsx,annuaire)
+//	@Param			format	query		string	false	"Format of the file; detected when absent"	Enums(csv,xlsx,annuaire,data-inclusion)
 //	@Param			dry_run	query		bool	false	"Only report what the import would do"		default(true)
 //	@Param			body	body		string	true	"The file"
 //	@Success		200		{object}	ImportReport
@@ -122,9 +130,9 @@ func (h *adminHandlers) importContactPoints(c echo.Context) error {
 	var v domain.Validation
 	format := c.QueryParam("format")
 	switch format {
-	case "", admin.ImportCSV, admin.ImportXLSX, admin.ImportAnnuaire:
+	case "", admin.ImportCSV, admin.ImportXLSX, admin.ImportAnnuaire, admin.ImportDataInclusion:
 	default:
-		v.Add("format", "doit valoir csv, xlsx ou annuaire")
+		v.Add("format", "doit valoir csv, xlsx, annuaire ou data-inclusion")
 	}
 	dryRun := true
 	if s := c.QueryParam("dry_run"); s != "" {

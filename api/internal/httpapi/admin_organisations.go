@@ -393,6 +393,8 @@ func (h *adminHandlers) deleteTheme(c echo.Context) error {
 //	@Param		slug	path	string	true	"Partner identifier"
 //	@Success	200
 //	@Failure	404	{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router		/api/v1/public/organisations/{slug}/logo [get]
 func (h *adminHandlers) publicLogo(c echo.Context) error {
 	l, err := h.svc.Logo(c.Request().Context(), c.Param("slug"))

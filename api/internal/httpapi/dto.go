@@ -71,7 +71,7 @@ type Coverage struct {
 
 // Source says where a contact point comes from.
 type Source struct {
-	Kind      string `json:"kind" enums:"manual,annuaire,france_services,helplines,csv"`
+	Kind      string `json:"kind" enums:"manual,annuaire,france_services,helplines,csv,data_inclusion"`
 	ID        string `json:"id,omitempty" example:"caf-83126-01"`
 	Dataset   string `json:"dataset,omitempty"`
 	UpdatedAt string `json:"updated_at,omitempty" example:"2017-09-11"`

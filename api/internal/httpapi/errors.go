@@ -44,6 +44,7 @@ type problemKind struct {
 var problemKinds = map[string]problemKind{
 	domain.EINVALID:      {http.StatusBadRequest, "invalid", "Requête invalide"},
 	domain.ENOTFOUND:     {http.StatusNotFound, "not-found", "Ressource introuvable"},
+	domain.EGONE:         {http.StatusGone, "gone", "Ressource retirée"},
 	domain.ECONFLICT:     {http.StatusConflict, "conflict", "Conflit"},
 	domain.EUNAUTHORIZED: {http.StatusUnauthorized, "unauthorized", "Authentification requise"},
 	domain.EFORBIDDEN:    {http.StatusForbidden, "forbidden", "Accès refusé"},

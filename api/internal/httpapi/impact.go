@@ -81,6 +81,8 @@ type FeedbackReceipt struct {
 //	@Failure		415		{object}	Problem
 //	@Failure		429		{object}	Problem	"Too many requests from this address"
 //	@Header			429		{integer}	Retry-After	"Seconds to wait before trying again"
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/feedback [post]
 func (h *impactHandlers) postFeedback(c echo.Context) error {
 	var req FeedbackRequest
@@ -88,7 +90,7 @@ func (h *impactHandlers) postFeedback(c echo.Context) error {
 		return err
 	}
 	_, err := h.svc.RecordFeedback(c.Request().Context(), impact.FeedbackInput{Partner: req.Partner, Entry: req.Entry, Outcome: req.Outcome,
-		Query: req.Query, Useful: req.Useful, Comment: req.Comment, LookingFor: req.LookingFor})
+		Query: req.Query, Useful: req.Useful, Comment: req.Comment, LookingFor: req.LookingFor, PortalID: portalID(c)})
 	if err != nil {
 		return err
 	}
@@ -157,13 +159,15 @@ type EventsReceipt struct {
 //	@Header			429		{integer}	Retry-After	"Seconds to wait before trying again"
 //	@Failure		503		{object}	Problem		"Queue full or server stopping: nothing was kept, send the batch again"
 //	@Header			503		{integer}	Retry-After	"Seconds to wait before sending again"
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/events [post]
 func (h *impactHandlers) postEvents(c echo.Context) error {
 	var req EventsRequest
 	if err := bindBeacon(c, &req); err != nil {
 		return err
 	}
-	b := impact.EventBatch{Partner: req.Partner, Entry: req.Entry, Session: req.Session, Events: make([]impact.Event, len(req.Events))}
+	b := impact.EventBatch{Partner: req.Partner, Entry: req.Entry, Session: req.Session, Events: make([]impact.Event, len(req.Events)), PortalID: portalID(c)}
 	var v domain.Validation
 	for i, e := range req.Events {
 		ev := impact.Event{Type: e.Type, Journey: e.Journey, Step: e.Step, Outcome: e.Outcome, ContactPoint: e.ContactPoint,

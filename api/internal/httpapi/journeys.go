@@ -113,6 +113,8 @@ type journeyHandlers struct {
 //	@Param			entry	path		string	true	"Entry point"	example(social)
 //	@Success		200		{object}	PublicJourney
 //	@Failure		404		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/organisations/{slug}/journeys/{entry} [get]
 func (h *journeyHandlers) publicJourney(c echo.Context) error {
 	p, err := h.svc.PublishedJourney(c.Request().Context(), c.Param("slug"), c.Param("entry"))
@@ -133,6 +135,8 @@ func (h *journeyHandlers) publicJourney(c echo.Context) error {
 //	@Success		200		{object}	OutcomeResponse
 //	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/outcomes/{id} [get]
 func (h *journeyHandlers) outcome(c echo.Context) error {
 	ans, err := h.svc.Outcome(c.Request().Context(), c.Param("id"), c.QueryParam("commune"))

@@ -51,6 +51,8 @@ func pivotList() (PivotList, error) {
 //	@Tags			public
 //	@Produce		json
 //	@Success		200	{object}	PivotList
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/pivots [get]
 func (h *publicHandlers) listPivots(c echo.Context) error {
 	return c.JSON(http.StatusOK, h.pivots)

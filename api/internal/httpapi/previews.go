@@ -75,6 +75,8 @@ func (h *journeyHandlers) previewClaims(c echo.Context) (*auth.PreviewClaims, er
 //	@Success		200		{object}	PublicJourney
 //	@Failure		401		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/previews/{token} [get]
 func (h *journeyHandlers) publicPreview(c echo.Context) error {
 	cl, err := h.previewClaims(c)
@@ -101,6 +103,8 @@ func (h *journeyHandlers) publicPreview(c echo.Context) error {
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/previews/{token}/outcomes/{id} [get]
 func (h *journeyHandlers) previewOutcome(c echo.Context) error {
 	cl, err := h.previewClaims(c)

@@ -51,6 +51,8 @@ func intParam(c echo.Context, v *domain.Validation, name string, def int) int {
 //	@Param			limit	query		int		false	"Maximum number of communes"										minimum(1)		maximum(50)	default(10)
 //	@Success		200		{object}	CommuneList
 //	@Failure		400		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/communes [get]
 func (h *publicHandlers) searchCommunes(c echo.Context) error {
 	var v domain.Validation
@@ -78,6 +80,8 @@ func (h *publicHandlers) searchCommunes(c echo.Context) error {
 //	@Param			slug	path		string	true	"Partner identifier"	example(var)
 //	@Success		200		{object}	PublicOrganisation
 //	@Failure		404		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/organisations/{slug} [get]
 func (h *publicHandlers) getOrganisation(c echo.Context) error {
 	o, err := h.dir.Organisation(c.Request().Context(), c.Param("slug"))
@@ -96,6 +100,9 @@ func (h *publicHandlers) getOrganisation(c echo.Context) error {
 //	@Success		200	{object}	ContactPoint
 //	@Failure		400	{object}	Problem	"Malformed identifier"
 //	@Failure		404	{object}	Problem
+//	@Failure		410	{object}	Problem	"Withdrawn: its source (the service-public.fr annuaire…) no longer lists it"
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/contact-points/{id} [get]
 func (h *publicHandlers) getContactPoint(c echo.Context) error {
 	cp, err := h.dir.ContactPoint(c.Request().Context(), c.Param("id"))
@@ -118,6 +125,8 @@ func (h *publicHandlers) getContactPoint(c echo.Context) error {
 //	@Param			offset	query		int		false	"Page start"							minimum(0)	default(0)
 //	@Success		200		{object}	ContactPointList
 //	@Failure		400		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/contact-points [get]
 func (h *publicHandlers) listContactPoints(c echo.Context) error {
 	var v domain.Validation
@@ -152,6 +161,8 @@ func (h *publicHandlers) listContactPoints(c echo.Context) error {
 //	@Param			commune	query		string	false	"INSEE code of the resident's commune"	example(83137)
 //	@Success		200		{object}	EmergencyList
 //	@Failure		400		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/emergency [get]
 func (h *publicHandlers) emergency(c echo.Context) error {
 	cps, commune, err := h.dir.Emergency(c.Request().Context(), c.QueryParam("commune"))

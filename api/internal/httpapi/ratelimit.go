@@ -7,11 +7,14 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
+
+	"github.com/aiguillage/aiguillage/api/internal/domain"
 )
 
 // RateLimit bounds the requests of one client address: Burst at once, then
@@ -44,28 +47,131 @@ func DefaultPublicRateLimits() PublicRateLimits {
 // requests of the public API; it lets the others through. nil: the defaults.
 // Usage events, sent several times per page view, have their own budget so
 // they never spend the reports' and feedback's.
-func publicRateLimit(limits *PublicRateLimits) echo.MiddlewareFunc {
+//
+// A request with an X-API-Key header is a third-party portal's: the key
+// must be valid (else 401, never a silent fall back to the anonymous
+// limits), and the limits, multiplied by the portal's multiplier, count
+// per portal instead of per address. No header: the per-address limits.
+func publicRateLimit(limits *PublicRateLimits, keys PortalKeys) echo.MiddlewareFunc {
 	l := DefaultPublicRateLimits()
 	if limits != nil {
 		l = *limits
 	}
 	read, write, event := rateLimiter(l.Read), rateLimiter(l.Write), rateLimiter(l.Events)
+	keyed := newPortalLimiters(l)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		reads, writes, events := read(next), write(next), event(next)
 		return func(c echo.Context) error {
-			if !strings.HasPrefix(c.Request().URL.Path, "/api/v1/public/") {
+			req := c.Request()
+			if !strings.HasPrefix(req.URL.Path, "/api/v1/public/") {
 				return next(c)
 			}
-			switch c.Request().Method {
-			case http.MethodGet, http.MethodHead, http.MethodOptions:
-				return reads(c)
+			anonymous, kind := reads, classRead
+			switch {
+			case req.Method == http.MethodGet, req.Method == http.MethodHead, req.Method == http.MethodOptions:
+			case req.URL.Path == "/api/v1/public/events":
+				anonymous, kind = events, classEvents
+			default:
+				anonymous, kind = writes, classWrite
 			}
-			if c.Request().URL.Path == "/api/v1/public/events" {
-				return events(c)
+			// A preflight never carries the key (browsers send no custom
+			// header with it): it stays anonymous.
+			if values, sent := req.Header[apiKeyHeader]; sent && req.Method != http.MethodOptions {
+				if keys == nil {
+					return invalidAPIKey(c, "Ce serveur n'accepte pas de clé d'API. Retirez l'en-tête X-API-Key.")
+				}
+				if len(values) != 1 {
+					return invalidAPIKey(c, "Envoyez une seule clé d'API (en-tête X-API-Key).")
+				}
+				p, err := keys.Authenticate(req.Context(), values[0])
+				if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
+					return invalidAPIKey(c, domain.ErrorMessage(err))
+				}
+				if err != nil {
+					return err
+				}
+				c.Set(portalKey, p.ID)
+				if ok, retryAfter := keyed.allow(p, kind); !ok {
+					c.Response().Header().Set("Retry-After", retryAfter)
+					wait := retryAfter + " secondes"
+					if retryAfter == "1" {
+						wait = "une seconde"
+					}
+					return echo.NewHTTPError(http.StatusTooManyRequests, "Trop de requêtes avec la clé de ce portail : réessayez dans "+wait+".")
+				}
+				return next(c)
 			}
-			return writes(c)
+			return anonymous(c)
 		}
 	}
+}
+
+// apiKeyHeader carries a third-party portal's API key.
+const apiKeyHeader = "X-Api-Key" // canonical form of X-API-Key
+
+// portalKey names, in the Echo context, the id of the portal whose key
+// came with the request.
+const portalKey = "portal"
+
+// portalID returns the id of the portal whose key came with the request,
+// or "".
+func portalID(c echo.Context) string {
+	id, _ := c.Get(portalKey).(string)
+	return id
+}
+
+// invalidAPIKey answers 401: a key was sent that is not valid.
+func invalidAPIKey(c echo.Context, detail string) error {
+	return writeProblem(c, Problem{Type: problemType("invalid-api-key"), Title: "Clé d'API invalide", Status: http.StatusUnauthorized,
+		Detail: detail, Instance: c.Request().URL.Path, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)})
+}
+
+// The classes of public requests, each with its own limit.
+const (
+	classRead = iota
+	classWrite
+	classEvents
+)
+
+// portalLimiters are the token buckets of the portals, one per portal and
+// class, created on first use. Only valid keys reach them, so they are as
+// many as the portals.
+type portalLimiters struct {
+	base    [3]RateLimit
+	mu      sync.Mutex
+	buckets map[portalBucket]*rate.Limiter
+}
+
+type portalBucket struct {
+	portal string
+	kind   int
+}
+
+func newPortalLimiters(l PublicRateLimits) *portalLimiters {
+	return &portalLimiters{base: [3]RateLimit{l.Read, l.Write, l.Events}, buckets: map[portalBucket]*rate.Limiter{}}
+}
+
+// allow takes a token from the portal's bucket of that class; if there is
+// none, it returns the seconds to wait for one.
+func (pl *portalLimiters) allow(p *domain.Portal, kind int) (bool, string) {
+	base := pl.base[kind]
+	if base.Rate <= 0 {
+		return true, ""
+	}
+	m := float64(max(p.RateMultiplier, 1))
+	r := base.Rate * m
+	pl.mu.Lock()
+	k := portalBucket{p.ID, kind}
+	lim := pl.buckets[k]
+	if lim == nil {
+		lim = rate.NewLimiter(rate.Limit(r), max(base.Burst, 1)*int(m))
+		pl.buckets[k] = lim
+	}
+	pl.mu.Unlock()
+	if lim.Allow() {
+		return true, ""
+	}
+	return false, strconv.Itoa(max(1, int(math.Ceil(1/r))))
 }
 
 // rateLimiter is Echo's rate limiter over its in-memory store, keyed by

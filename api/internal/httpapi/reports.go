@@ -76,6 +76,8 @@ func reportDTO(r *domain.Report, now time.Time) Report {
 //	@Failure		415		{object}	Problem
 //	@Failure		429		{object}	Problem	"Too many requests from this address"
 //	@Header			429		{integer}	Retry-After	"Seconds to wait before trying again"
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/contact-points/{id}/reports [post]
 func (h *adminHandlers) reportContactPoint(c echo.Context) error {
 	var req ReportRequest

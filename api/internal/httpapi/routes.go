@@ -2,7 +2,7 @@
 //
 //	@title						Aiguillage API
 //	@version					1.0
-//	@description				Tells a resident of France which administration and which service to contact for their problem, and how. Public endpoints need no authentication, allow any origin (CORS) and are cacheable (ETag, Cache-Control). Errors are RFC 9457 problem+json with a French title.
+//	@description				Tells a resident of France which administration and which service to contact for their problem, and how. Public endpoints need no authentication, allow any origin (CORS) and are cacheable (ETag, Cache-Control). They are rate-limited per client address; a third-party portal given an API key by the platform admins sends it in the X-API-Key header to get raised limits, counted per portal, and its usage attributed to it in the statistics. A malformed, unknown or revoked key is refused with 401 (never served as anonymous): drop the header to call anonymously. Errors are RFC 9457 problem+json with a French title.
 //	@license.name				AGPL-3.0-or-later
 //	@license.url				https://www.gnu.org/licenses/agpl-3.0.html
 //	@BasePath					/
@@ -89,6 +89,12 @@ func (s *Server) routes(e *echo.Echo) {
 	// Search is not cached: each miss is recorded, and the index refreshes on its own.
 	e.GET(public+"/search", s.search.search)
 
+	if s.exports != nil {
+		// The national commons as open data (Licence Ouverte 2.0), at stable addresses.
+		e.Match(getHead, "/opendata", with(s.exports.openDataIndex, statsPageCSP, s.cache.cacheable(dataMaxAge, dataStale)))
+		e.Match(getHead, "/opendata/:file", s.exports.openDataFile)
+	}
+
 	// Référents' sessions. CORS restricted to the admin origins (adminCORS).
 	e.POST("/api/v1/auth/login", s.auth.login)
 	e.POST("/api/v1/auth/refresh", s.auth.refresh)
@@ -99,6 +105,15 @@ func (s *Server) routes(e *echo.Echo) {
 	// service, which scopes by organisation and checks the role.
 	adm := e.Group("/api/v1/admin", s.auth.bearer)
 	adm.GET("/me", s.admin.me)
+	if s.portals != nil {
+		// Third-party portals' API keys (platform admins).
+		adm.GET("/portals", s.portals.list)
+		adm.POST("/portals", s.portals.create)
+		adm.POST("/portals/:id/revoke", s.portals.revoke)
+		if s.portals.impact != nil {
+			adm.GET("/portals/stats", s.portals.usage)
+		}
+	}
 	adm.GET("/organisations", s.admin.listOrganisations)
 	adm.POST("/organisations", s.admin.createOrganisation)
 	org := "/organisations/:org"
@@ -130,7 +145,12 @@ func (s *Server) routes(e *echo.Echo) {
 		adm.GET(org+"/feedback", s.impact.listFeedback)
 		adm.GET(org+"/feedback.csv", s.impact.exportFeedback)
 	}
+	if s.exports != nil {
+		adm.GET(org+"/exports/contact-points", s.exports.contactPoints)
+		adm.GET(org+"/exports/journeys", s.exports.journeys)
+	}
 	adm.GET(org+"/journeys", s.journeys.list)
+	adm.GET(org+"/journey-reviews", s.journeys.reviews)
 	adm.POST(org+"/journeys", s.journeys.create)
 	jy := org + "/journeys/:journey"
 	adm.GET(jy, s.journeys.get)

@@ -82,6 +82,8 @@ type searchHandlers struct {
 //	@Success		200		{object}	SearchResponse
 //	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/search [get]
 func (h *searchHandlers) search(c echo.Context) error {
 	var v domain.Validation

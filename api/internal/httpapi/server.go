@@ -21,7 +21,9 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/admin"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/impact"
+	"github.com/aiguillage/aiguillage/api/internal/opendata"
 	"github.com/aiguillage/aiguillage/api/internal/orientation"
+	"github.com/aiguillage/aiguillage/api/internal/portals"
 	"github.com/aiguillage/aiguillage/api/internal/search"
 )
 
@@ -72,6 +74,13 @@ type Deps struct {
 	// TrustedProxies are address ranges, besides loopback and private
 	// networks, whose X-Forwarded-For header is believed (see clientIP).
 	TrustedProxies []*net.IPNet
+	// Portals manages the third-party portals' API keys; nil: the public
+	// API refuses any X-API-Key header, and the admin routes are absent.
+	Portals *portals.Service
+	// OpenData exports the partners' directories and journeys and serves
+	// the open data dump of the national commons under /opendata/; nil
+	// serves neither.
+	OpenData *opendata.Service
 }
 
 // Server is the configured Echo application.
@@ -83,6 +92,8 @@ type Server struct {
 	journeys       *journeyHandlers
 	search         *searchHandlers
 	impact         *impactHandlers
+	portals        *portalHandlers
+	exports        *exportHandlers
 	statsCache     *responseCache
 	widget         *widgetAssets
 	adminApp       *widgetAssets
@@ -135,6 +146,18 @@ func New(d Deps) (*Server, error) {
 		// nothing was written, 30 s at most.
 		s.statsCache = newResponseCache(d.Impact.Written)
 	}
+	var keys PortalKeys
+	if d.Portals != nil {
+		now := d.Now
+		if now == nil {
+			now = time.Now
+		}
+		s.portals = &portalHandlers{svc: d.Portals, impact: d.Impact, now: now}
+		keys = d.Portals
+	}
+	if s.exports, err = newExportHandlers(d); err != nil {
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.JSONSerializer = jsonSerializer{}
@@ -163,7 +186,7 @@ func New(d Deps) (*Server, error) {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(d.BodyLimit, 10) + "B",
 			Skipper: func(c echo.Context) bool { return importPath(c.Request().URL.Path) }}),
 		securityHeaders,
-		publicRateLimit(d.PublicRateLimits),
+		publicRateLimit(d.PublicRateLimits, keys),
 	)
 	s.routes(e)
 	s.echo = e
@@ -187,7 +210,7 @@ func publicCORS() echo.MiddlewareFunc {
 		Skipper:       func(c echo.Context) bool { return !publicCORSPath(c.Request().URL.Path) },
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions},
-		AllowHeaders:  []string{echo.HeaderContentType, "If-None-Match"},
+		AllowHeaders:  []string{echo.HeaderContentType, "If-None-Match", "X-API-Key"},
 		ExposeHeaders: strings.Split(publicExposedHeaders, ", "),
 		MaxAge:        86400,
 	})

@@ -234,6 +234,8 @@ func (h *impactHandlers) statsQuery(c echo.Context, partner, entry string) (impa
 //	@Param			to		query		string	false	"Last day (YYYY-MM-DD), default today"	format(date)
 //	@Success		200		{object}	Stats
 //	@Failure		400		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/stats [get]
 func (h *impactHandlers) nationalStats(c echo.Context) error {
 	return h.writeStats(c, "", "")
@@ -252,6 +254,8 @@ func (h *impactHandlers) nationalStats(c echo.Context) error {
 //	@Success		200		{object}	Stats
 //	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/stats/{slug} [get]
 func (h *impactHandlers) partnerStats(c echo.Context) error {
 	return h.writeStats(c, c.Param("slug"), c.QueryParam("entry"))

@@ -32,6 +32,8 @@ type PublicThemeList struct {
 //	@Param			slug	path		string	true	"Partner slug"	example(var)
 //	@Success		200		{object}	PublicThemeList
 //	@Failure		404		{object}	Problem
+//	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/organisations/{slug}/themes [get]
 func (h *publicHandlers) listThemes(c echo.Context) error {
 	org, themes, err := h.dir.Themes(c.Request().Context(), c.Param("slug"))

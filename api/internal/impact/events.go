@@ -18,6 +18,9 @@ type EventBatch struct {
 	// Session is the widget's random id for the life of the page.
 	Session string
 	Events  []Event
+	// PortalID is the third-party portal whose API key came with the
+	// batch ("": none).
+	PortalID string
 }
 
 // Event is one event as a widget sends it. Fields that do not apply to
@@ -77,7 +80,7 @@ func (s *Service) RecordEvents(ctx context.Context, b EventBatch) (int, error) {
 		return 0, err
 	}
 	for i := range out {
-		out[i].OrganisationID, out[i].Entry, out[i].SessionID = p.id, b.Entry, b.Session
+		out[i].OrganisationID, out[i].Entry, out[i].SessionID, out[i].PortalID = p.id, b.Entry, b.Session, b.PortalID
 	}
 	if err := s.push(out); err != nil {
 		return 0, err

@@ -22,6 +22,9 @@ type FeedbackInput struct {
 	Useful     *bool
 	Comment    string
 	LookingFor string
+	// PortalID is the third-party portal whose API key came with the
+	// feedback ("": none).
+	PortalID string
 }
 
 // RecordFeedback checks a feedback, scrubs the resident's words of
@@ -43,7 +46,7 @@ func (s *Service) RecordFeedback(ctx context.Context, in FeedbackInput) (*domain
 	if utf8.RuneCountInString(in.Query) > domain.MaxEventQueryRunes {
 		v.Add("query", "ne doit pas dépasser %d caractères", domain.MaxEventQueryRunes)
 	}
-	f := &domain.Feedback{Entry: in.Entry, OutcomeID: in.Outcome, Query: domain.SearchMissQuery(in.Query)}
+	f := &domain.Feedback{Entry: in.Entry, OutcomeID: in.Outcome, Query: domain.SearchMissQuery(in.Query), PortalID: in.PortalID}
 	addFields := func(err error) {
 		var de *domain.Error
 		if errors.As(err, &de) {

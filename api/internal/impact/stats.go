@@ -471,3 +471,23 @@ func journeyFigures(orgID, slug string, j *journeys.Journey, byRef map[string]ma
 	}
 	return js
 }
+
+// PortalUsage sums the indicators of a period by third-party portal; the
+// usage that came without an API key is under "". Only counts: no search
+// text, nothing about a resident.
+func (s *Service) PortalUsage(ctx context.Context, p Period) (map[string]*Totals, error) {
+	counts, err := s.sum(ctx, domain.UsageQuery{From: p.From, To: p.To}, scalarMetrics, 0, domain.ByPortal)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*Totals{}
+	for _, c := range counts {
+		t := out[c.PortalID]
+		if t == nil {
+			t = &Totals{}
+			out[c.PortalID] = t
+		}
+		t.add(c.Metric, c.Value)
+	}
+	return out, nil
+}

@@ -190,33 +190,51 @@ func ImportFS(ctx context.Context, fsys fs.FS, name string, opts Options) (domai
 	if err != nil {
 		return domain.ImportStats{}, err
 	}
-	info, err := fs.Stat(fsys, name)
-	if err != nil {
-		return domain.ImportStats{}, fmt.Errorf("importer: %w", err)
+	if err := r.importFS(ctx, fsys, name); err != nil {
+		return r.stats, err
 	}
-	files := []string{name}
-	if info.IsDir() {
-		files = files[:0]
-		err := fs.WalkDir(fsys, name, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".json.gz")) {
-				files = append(files, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return domain.ImportStats{}, fmt.Errorf("importer: %w", err)
-		}
-		slices.Sort(files)
+	return r.done(ctx)
+}
+
+// importFS reads name, a file or every *.json[.gz] under a directory.
+func (r *run) importFS(ctx context.Context, fsys fs.FS, name string) error {
+	files, err := dataFiles(fsys, name)
+	if err != nil {
+		return err
 	}
 	for _, p := range files {
 		if err := r.file(ctx, fsys, p); err != nil {
-			return r.stats, err
+			return err
 		}
 	}
-	return r.done(ctx)
+	return nil
+}
+
+// dataFiles lists what ImportFS reads: name itself, or the *.json and
+// *.json.gz files under it, in sorted order.
+func dataFiles(fsys fs.FS, name string) ([]string, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("importer: %w", err)
+	}
+	if !info.IsDir() {
+		return []string{name}, nil
+	}
+	var files []string
+	err = fs.WalkDir(fsys, name, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".json.gz")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("importer: %w", err)
+	}
+	slices.Sort(files)
+	return files, nil
 }
 
 // Import imports one uncompressed stream of a known format. datasetName
@@ -312,6 +330,8 @@ type run struct {
 	stats  domain.ImportStats
 	// records counts the source records read.
 	records int
+	// tracked is set when the import is recorded as a run (see runs.go).
+	tracked *tracking
 }
 
 func newRun(opts Options) (*run, error) {
@@ -407,6 +427,11 @@ type dataset struct {
 }
 
 func (r *run) parse(ctx context.Context, rd io.Reader, format Format, name string) error {
+	if r.tracked != nil {
+		if err := r.tracked.begin(ctx, format, name); err != nil {
+			return err
+		}
+	}
 	ds := dataset{name: name, date: dateInName(name)}
 	before := r.records
 	skippedBefore := r.stats.Skipped
@@ -552,6 +577,9 @@ func (r *run) emit(ctx context.Context, ds dataset, rec record) error {
 		r.opts.Outcome(Outcome{Record: r.records, Dataset: ds.name, SourceID: sourceID, ContactPoint: cp})
 	}
 	r.seen[cp.ID] = ds.name
+	if r.replaying() {
+		return nil // committed by the run this one resumes
+	}
 	r.batch = append(r.batch, cp)
 	if len(r.batch) >= r.opts.BatchSize {
 		return r.flush(ctx)
@@ -567,7 +595,17 @@ func (r *run) reject(ctx context.Context, ds dataset, where, reason string) erro
 }
 
 func (r *run) skip(ctx context.Context, ds dataset, sourceID string, cp *domain.ContactPoint, why SkipReason, err error) error {
+	if t := r.tracked; t != nil && cp != nil && cp.ID != "" {
+		// Present in the file, if unusable: not withdrawn.
+		t.listed[cp.ID] = true
+	}
+	if r.replaying() {
+		return nil
+	}
 	r.stats.Skipped++
+	if t := r.tracked; t != nil {
+		t.skipped++
+	}
 	r.log.DebugContext(ctx, "annuaire: record skipped", "dataset", ds.name, "id", sourceID, "reason", describe(err))
 	if r.opts.Outcome != nil {
 		r.opts.Outcome(Outcome{Record: r.records, Dataset: ds.name, SourceID: sourceID, ContactPoint: cp, Skipped: why, Err: err})
@@ -589,6 +627,9 @@ func describe(err error) string {
 }
 
 func (r *run) flush(ctx context.Context) error {
+	if r.tracked != nil {
+		return r.tracked.commit(ctx, r)
+	}
 	if len(r.batch) == 0 {
 		return nil
 	}

@@ -36,7 +36,11 @@ type ValidateOptions struct {
 	Territory          []string // INSEE codes of the partner's communes
 	Resolver           Resolver
 	ContactPointExists func(id string) bool
-	KnownPivot         func(pivot string) bool
+	// ContactPointWithdrawn tells whether an existing contact point was
+	// withdrawn by its source (the annuaire no longer lists it): an outcome
+	// naming it must be reviewed.
+	ContactPointWithdrawn func(id string) bool
+	KnownPivot            func(pivot string) bool
 }
 
 // Validate returns the problems that stop j from being published, sorted by
@@ -227,6 +231,8 @@ func (v *validator) outcome(i int, s *Step) {
 			v.add(i, field, "identifiant de point de contact vide")
 		} else if v.opts.ContactPointExists != nil && !v.opts.ContactPointExists(id) {
 			v.add(i, field, "le point de contact « %s » n'existe pas ou n'est pas accessible à ce partenaire", id)
+		} else if v.opts.ContactPointWithdrawn != nil && v.opts.ContactPointWithdrawn(id) {
+			v.add(i, field, "le point de contact « %s » a été retiré par sa source (l'annuaire ne le référence plus) : choisissez-en un autre", id)
 		}
 	}
 	for k, p := range o.Pivots {

@@ -343,3 +343,18 @@ func BenchmarkValidate700Communes10Pivots(b *testing.B) {
 		}
 	}
 }
+
+// An outcome naming a contact point its source withdrew is reported at that
+// contact point; a missing one keeps its own message.
+func TestValidateWithdrawnContactPoint(t *testing.T) {
+	j := minimal()
+	step(j, "urgence").Outcome.ContactPoints = []string{"absent", cp115}
+	ps := Validate(context.Background(), j, ValidateOptions{
+		ContactPointExists:    func(id string) bool { return id == cp115 },
+		ContactPointWithdrawn: func(id string) bool { return id == cp115 },
+	})
+	if len(ps) != 2 || ps[0].Field != "outcome.contact_points[0]" || !strings.Contains(ps[0].Message, "n'existe pas") ||
+		ps[1].Field != "outcome.contact_points[1]" || !strings.Contains(ps[1].Message, "retiré par sa source") {
+		t.Fatalf("problems: %s", dump(ps))
+	}
+}

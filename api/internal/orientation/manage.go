@@ -345,16 +345,25 @@ func (s *Service) validate(ctx context.Context, org *domain.Organisation, j *jou
 	if err != nil {
 		return nil, err
 	}
+	found := map[string]*domain.ContactPoint{}
+	find := func(id string) *domain.ContactPoint {
+		c, ok := found[id]
+		if !ok {
+			if cp, err := s.store.FindContactPointByID(ctx, id); err == nil && slices.Contains(allowed, cp.OrganisationID) {
+				c = cp
+			}
+			found[id] = c
+		}
+		return c
+	}
 	return journeys.Validate(ctx, j, journeys.ValidateOptions{
 		Territory: org.Territory,
 		Resolver: resolverFunc(func(ctx context.Context, pivot, commune string) (bool, error) {
 			return s.resolvable(ctx, allowed, pivot, commune)
 		}),
-		ContactPointExists: func(id string) bool {
-			c, err := s.store.FindContactPointByID(ctx, id)
-			return err == nil && slices.Contains(allowed, c.OrganisationID)
-		},
-		KnownPivot: s.knownPivot,
+		ContactPointExists:    func(id string) bool { return find(id) != nil },
+		ContactPointWithdrawn: func(id string) bool { c := find(id); return c != nil && c.Withdrawn() },
+		KnownPivot:            s.knownPivot,
 	}), nil
 }
 
@@ -546,4 +555,25 @@ func (s *Service) DeleteEntryPoint(ctx context.Context, a admin.Actor, orgSlug, 
 	o.EntryPoints = slices.Delete(slices.Clone(org.EntryPoints), i, i+1)
 	return s.store.UpdateOrganisation(ctx, &o, org.Version, &domain.AuditEntry{OrganisationID: org.ID, UserID: a.UserID, UserEmail: a.Email,
 		Action: "delete", EntityType: "entry_point", EntityID: slug})
+}
+
+// reviewFinder is the store's list of journeys naming withdrawn contact
+// points (store.FindJourneysToReview).
+type reviewFinder interface {
+	FindJourneysToReview(ctx context.Context, organisationID string) ([]domain.JourneyReview, error)
+}
+
+// JourneysToReview lists the organisation's journeys whose draft or
+// published outcomes name a contact point withdrawn by its source (the
+// annuaire no longer lists it), with the outcomes at fault (viewers).
+func (s *Service) JourneysToReview(ctx context.Context, a admin.Actor, slug string) ([]domain.JourneyReview, error) {
+	org, err := s.admin.Authorize(ctx, a, slug, domain.RoleViewer)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := s.store.(reviewFinder)
+	if !ok {
+		return nil, nil
+	}
+	return f.FindJourneysToReview(ctx, org.ID)
 }

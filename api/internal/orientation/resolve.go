@@ -84,8 +84,8 @@ func (s *Service) resolve(ctx context.Context, org *domain.Organisation, o *jour
 		}
 		for _, id := range o.ContactPoints {
 			c, ok := fixed[id]
-			if !ok || !slices.Contains(allowed, c.OrganisationID) {
-				continue // deleted since publication: the others still help
+			if !ok || c.Withdrawn() || !slices.Contains(allowed, c.OrganisationID) {
+				continue // deleted or withdrawn since publication: the others still help
 			}
 			out = append(out, Resolved{Located: directory.Located{ContactPoint: c, Level: directory.LevelNone}, Reason: "choisi par " + org.Name})
 		}

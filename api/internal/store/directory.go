@@ -89,6 +89,8 @@ type contactPointRow struct {
 	Version         int
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// WithdrawnAt: see domain.ContactPoint.WithdrawnAt.
+	WithdrawnAt *time.Time
 }
 
 func (contactPointRow) TableName() string { return "contact_points" }
@@ -285,10 +287,13 @@ func sameOrganisation(a, b organisationRow, aEPs []entryPointRow, bEPs []domain.
 // --- contact points ---
 
 // contentHash fingerprints what a contact point says, to skip unchanged
-// rows on re-import. Everything but the timestamps counts.
+// rows on re-import. Everything counts but the timestamps, the withdrawal
+// and the source's file name (Source.Dataset: the annuaire's files are
+// named after their day, and an office the new file lists as it was is
+// unchanged; the stored dataset stays the file of its last change).
 func contentHash(c *domain.ContactPoint) string {
 	cp := *c
-	cp.CreatedAt, cp.UpdatedAt, cp.Version = time.Time{}, time.Time{}, 0
+	cp.CreatedAt, cp.UpdatedAt, cp.Version, cp.WithdrawnAt, cp.Source.Dataset = time.Time{}, time.Time{}, 0, nil, ""
 	sum := sha256.Sum256([]byte(mustJSON(cp)))
 	return hex.EncodeToString(sum[:])
 }
@@ -301,7 +306,7 @@ func contactPointToRow(c *domain.ContactPoint) contactPointRow {
 		Emergency: c.Emergency, EmergencyRank: c.EmergencyRank, OverridesID: c.OverridesID,
 		SourceKind: string(c.Source.Kind), SourceID: c.Source.ID, SourceDataset: c.Source.Dataset,
 		SourceUpdatedAt: utcPtr(c.Source.UpdatedAt), VerifiedAt: utcPtr(c.VerifiedAt),
-		ContentHash: contentHash(c), Version: c.Version,
+		ContentHash: contentHash(c), Version: c.Version, WithdrawnAt: utcPtr(c.WithdrawnAt),
 	}
 	if c.Address != nil {
 		a := mustJSON(c.Address)
@@ -335,6 +340,7 @@ func contactPointFromRow(row *contactPointRow) (*domain.ContactPoint, error) {
 		Source: domain.Source{Kind: domain.SourceKind(row.SourceKind), ID: row.SourceID, Dataset: row.SourceDataset,
 			UpdatedAt: utcPtr(row.SourceUpdatedAt)},
 		VerifiedAt: utcPtr(row.VerifiedAt), Version: row.Version, CreatedAt: row.CreatedAt.UTC(), UpdatedAt: row.UpdatedAt.UTC(),
+		WithdrawnAt: utcPtr(row.WithdrawnAt),
 	}
 	errs := []error{
 		unmarshal("themes", row.Themes, &c.Themes),
@@ -425,6 +431,11 @@ func (s *Store) contactPointsByID(ctx context.Context, organisationID string, id
 // Emergency numbers come first by rank, then by name.
 func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilter) ([]*domain.ContactPoint, int, error) {
 	q := s.r.WithContext(ctx).Model(&contactPointRow{})
+	if !f.IncludeWithdrawn {
+		// Withdrawn contact points never reach residents (search index,
+		// directory resolution and public lists all read through here).
+		q = q.Where("withdrawn_at IS NULL")
+	}
 	if f.OrganisationID != "" {
 		q = q.Where("organisation_id = ?", f.OrganisationID)
 	}
@@ -512,81 +523,132 @@ func (s *Store) UpsertContactPoints(ctx context.Context, cps []*domain.ContactPo
 		}
 	}
 	err := s.publicWrite(ctx, func(tx *gorm.DB) error {
-		stats = domain.ImportStats{}
-		ids := make([]string, len(cps))
-		for i, c := range cps {
-			ids[i] = c.ID
-		}
-		type existingRow struct {
-			ID              string
-			ContentHash     string
-			SourceUpdatedAt *time.Time
-			Version         int
-			CreatedAt       time.Time
-		}
-		existing := map[string]existingRow{}
-		for chunk := range slices.Chunk(ids, 500) {
-			var found []existingRow
-			if err := tx.Model(&contactPointRow{}).Select("id, content_hash, source_updated_at, version, created_at").
-				Where("id IN ?", chunk).Find(&found).Error; err != nil {
-				return translate(err, "Points de contact")
-			}
-			for _, e := range found {
-				existing[e.ID] = e
-			}
-		}
-		now := s.now().UTC()
-		var creates, updates []contactPointRow
-		var coverage []coverageRow
-		var touched []string
-		seen := map[string]bool{}
-		for _, c := range cps {
-			if seen[c.ID] {
-				stats.Skipped++
-				continue
-			}
-			seen[c.ID] = true
-			row := contactPointToRow(c)
-			old, ok := existing[c.ID]
-			switch {
-			case !ok:
-				row.CreatedAt, row.UpdatedAt, row.Version = now, now, 1
-				creates = append(creates, row)
-				stats.Created++
-			case old.ContentHash == row.ContentHash:
-				stats.Unchanged++
-				continue
-			case old.SourceUpdatedAt != nil && row.SourceUpdatedAt != nil && row.SourceUpdatedAt.Before(*old.SourceUpdatedAt):
-				stats.Skipped++
-				continue
-			default:
-				row.CreatedAt, row.UpdatedAt, row.Version = old.CreatedAt, now, old.Version+1
-				updates = append(updates, row)
-				touched = append(touched, c.ID)
-				stats.Updated++
-			}
-			coverage = append(coverage, coverageRows(c)...)
-		}
-		if len(creates) > 0 {
-			if err := tx.CreateInBatches(creates, 200).Error; err != nil {
-				return translate(err, "Point de contact")
-			}
-		}
-		for i := range updates {
-			if err := tx.Select("*").Omit("created_at").Save(&updates[i]).Error; err != nil {
-				return translate(err, "Point de contact")
-			}
-		}
-		if err := replaceCoverage(tx, touched, coverage); err != nil {
-			return err
-		}
-		return nil
+		var err error
+		stats, _, err = s.upsertContactPoints(tx, cps)
+		return err
 	})
 	if err != nil {
 		return domain.ImportStats{}, err
 	}
 	s.analyzeAfterBulk(ctx, stats.Created+stats.Updated, "contact_points", "contact_point_coverage")
 	return stats, nil
+}
+
+// upsertContactPoints is UpsertContactPoints inside tx, on validated
+// contact points, without a statement per row: one read of the stored
+// hashes per idsPerQuery ids, creations in multi-row inserts, updates in
+// multi-row INSERT … ON CONFLICT (id) DO UPDATE, coverage rows replaced in
+// bulk and only where the coverage changed. A withdrawn contact point
+// listed again is reinstated (its content updated if it changed); their
+// ids are returned.
+func (s *Store) upsertContactPoints(tx *gorm.DB, cps []*domain.ContactPoint) (domain.ImportStats, []string, error) {
+	var stats domain.ImportStats
+	ids := make([]string, len(cps))
+	for i, c := range cps {
+		ids[i] = c.ID
+	}
+	type existingRow struct {
+		ID              string
+		ContentHash     string
+		SourceUpdatedAt *time.Time
+		Version         int
+		CreatedAt       time.Time
+		WithdrawnAt     *time.Time
+		Coverage        string
+		CommuneCode     string
+	}
+	existing := make(map[string]existingRow, len(cps))
+	for chunk := range slices.Chunk(ids, s.idsPerQuery()) {
+		var found []existingRow
+		if err := tx.Model(&contactPointRow{}).Select("id, content_hash, source_updated_at, version, created_at, withdrawn_at, coverage, commune_code").
+			Where("id IN ?", chunk).Find(&found).Error; err != nil {
+			return stats, nil, translate(err, "Points de contact")
+		}
+		for _, e := range found {
+			existing[e.ID] = e
+		}
+	}
+	now := s.now().UTC()
+	var creates, updates []contactPointRow
+	var coverage []coverageRow
+	var touched, reinstated []string
+	seen := make(map[string]bool, len(cps))
+	for _, c := range cps {
+		if seen[c.ID] {
+			stats.Skipped++
+			continue
+		}
+		seen[c.ID] = true
+		row := contactPointToRow(c)
+		old, ok := existing[c.ID]
+		same := ok && (old.ContentHash == row.ContentHash ||
+			old.SourceUpdatedAt != nil && row.SourceUpdatedAt != nil && row.SourceUpdatedAt.Before(*old.SourceUpdatedAt))
+		switch {
+		case !ok:
+			row.CreatedAt, row.UpdatedAt, row.Version = now, now, 1
+			creates = append(creates, row)
+			stats.Created++
+		case old.WithdrawnAt != nil && same:
+			// Listed again, unchanged (or an older record): back in use.
+			if err := tx.Model(&contactPointRow{}).Where("id = ?", c.ID).
+				Updates(map[string]any{"withdrawn_at": nil, "updated_at": now, "version": old.Version + 1}).Error; err != nil {
+				return stats, nil, translate(err, "Point de contact")
+			}
+			reinstated = append(reinstated, c.ID)
+			stats.Reinstated++
+			continue
+		case old.ContentHash == row.ContentHash:
+			stats.Unchanged++
+			continue
+		case same: // an older source date does not overwrite a newer record
+			stats.Skipped++
+			continue
+		default:
+			row.CreatedAt, row.UpdatedAt, row.Version = old.CreatedAt, now, old.Version+1
+			row.WithdrawnAt = nil
+			updates = append(updates, row)
+			if old.WithdrawnAt != nil {
+				reinstated = append(reinstated, c.ID)
+				stats.Reinstated++
+			} else {
+				stats.Updated++
+			}
+			if row.Coverage == old.Coverage && row.CommuneCode == old.CommuneCode {
+				continue // same coverage rows (they derive from these two only)
+			}
+			touched = append(touched, c.ID)
+		}
+		coverage = append(coverage, coverageRows(c)...)
+	}
+	if len(creates) > 0 {
+		if err := tx.CreateInBatches(creates, s.rowsPerInsert(26)).Error; err != nil {
+			return stats, nil, translate(err, "Point de contact")
+		}
+	}
+	if len(updates) > 0 {
+		// One multi-row statement per 200 rows rather than one per row: the
+		// rows exist, so every insert turns into the update of all columns
+		// but id and created_at.
+		stmt := &gorm.Statement{DB: tx}
+		if err := stmt.Parse(&contactPointRow{}); err != nil {
+			return stats, nil, fmt.Errorf("contact point columns: %w", err)
+		}
+		cols := make([]string, 0, len(stmt.Schema.DBNames))
+		for _, f := range stmt.Schema.DBNames {
+			if f != "id" && f != "created_at" {
+				cols = append(cols, f)
+			}
+		}
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: clause.AssignmentColumns(cols)}).
+			CreateInBatches(updates, s.rowsPerInsert(26)).Error
+		if err != nil {
+			return stats, nil, translate(err, "Point de contact")
+		}
+	}
+	if err := s.replaceCoverage(tx, touched, coverage); err != nil {
+		return stats, nil, err
+	}
+	return stats, reinstated, nil
 }
 
 // bulkRows is how many rows written at once make the planner's statistics
@@ -837,7 +899,7 @@ func (s *Store) importContactPoints(ctx context.Context, organisationID string, 
 				return translate(err, "Point de contact")
 			}
 		}
-		if err := replaceCoverage(tx, touched, coverage); err != nil {
+		if err := s.replaceCoverage(tx, touched, coverage); err != nil {
 			return err
 		}
 		audit := make([]auditRow, 0, len(writes))
@@ -860,16 +922,51 @@ func (s *Store) importContactPoints(ctx context.Context, organisationID string, 
 	})
 }
 
+// rowsPerInsert is the number of rows of cols columns a multi-row insert
+// should carry. The SQLite driver (glebarez/go-sqlite) binds parameters in
+// time quadratic in their number: a few hundred per statement is its sweet
+// spot. PostgreSQL takes up to 65,535; a few thousand is plenty.
+func (s *Store) rowsPerInsert(cols int) int {
+	if s.dialect == SQLite {
+		return max(1, 300/cols)
+	}
+	return max(1, 3000/cols)
+}
+
+// idsPerQuery is the length of the id lists of bulk reads and writes
+// (id IN (…)), for the same reason.
+func (s *Store) idsPerQuery() int {
+	if s.dialect == SQLite {
+		return 100
+	}
+	return 1000
+}
+
 // replaceCoverage replaces the coverage rows of the touched contact points
 // with coverage, inside tx.
-func replaceCoverage(tx *gorm.DB, touched []string, coverage []coverageRow) error {
+func (s *Store) replaceCoverage(tx *gorm.DB, touched []string, coverage []coverageRow) error {
 	for chunk := range slices.Chunk(touched, 500) {
 		if err := tx.Where("contact_point_id IN ?", chunk).Delete(&coverageRow{}).Error; err != nil {
 			return translate(err, "Couverture")
 		}
 	}
-	if len(coverage) > 0 {
-		if err := tx.CreateInBatches(coverage, 500).Error; err != nil {
+	// Multi-row inserts written by hand: an import writes about a million
+	// of these rows, and GORM's reflection per row would cost more than
+	// the database.
+	var sql strings.Builder
+	args := make([]any, 0, 3*500)
+	for chunk := range slices.Chunk(coverage, s.rowsPerInsert(3)) {
+		sql.Reset()
+		sql.WriteString("INSERT INTO contact_point_coverage (contact_point_id, level, code) VALUES ")
+		args = args[:0]
+		for i, r := range chunk {
+			if i > 0 {
+				sql.WriteByte(',')
+			}
+			sql.WriteString("(?,?,?)")
+			args = append(args, r.ContactPointID, r.Level, r.Code)
+		}
+		if err := tx.Exec(sql.String(), args...).Error; err != nil {
 			return translate(err, "Couverture")
 		}
 	}

@@ -31,6 +31,7 @@ type usageEventRow struct {
 	Results        *int
 	Answered       int
 	Query          string
+	PortalID       string
 }
 
 func (usageEventRow) TableName() string { return "usage_events" }
@@ -48,6 +49,7 @@ type feedbackRow struct {
 	LookingFor     string
 	Day            string
 	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
+	PortalID       string
 }
 
 func (feedbackRow) TableName() string { return "feedback" }
@@ -79,13 +81,13 @@ func (s *Store) InsertUsageEvents(ctx context.Context, events []domain.UsageEven
 	for i, e := range events {
 		rows[i] = usageEventRow{OrganisationID: e.OrganisationID, Entry: e.Entry, SessionID: e.SessionID, Day: e.Day, At: e.At.UTC(),
 			Type: string(e.Type), Journey: e.Journey, Step: e.Step, OutcomeID: e.OutcomeID, ContactPointID: e.ContactPointID,
-			Channel: e.Channel, Results: e.Results, Answered: boolInt(e.Answered), Query: e.Query}
+			Channel: e.Channel, Results: e.Results, Answered: boolInt(e.Answered), Query: e.Query, PortalID: e.PortalID}
 		if !slices.Contains(days, e.Day) {
 			days = append(days, e.Day)
 		}
 	}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// Rows per INSERT: 500 rows of 14 columns stay under PostgreSQL's
+		// Rows per INSERT: 500 rows of 15 columns stay under PostgreSQL's
 		// parameter limit; the pure-Go SQLite driver binds parameters in
 		// quadratic time, so smaller statements are faster there.
 		per := 500
@@ -113,7 +115,7 @@ func (s *Store) CreateFeedback(ctx context.Context, f *domain.Feedback) error {
 		return err
 	}
 	row := feedbackRow{ID: f.ID, OrganisationID: f.OrganisationID, Entry: f.Entry, OutcomeID: f.OutcomeID, Journey: f.Journey,
-		Step: f.Step, Query: f.Query, Useful: boolInt(f.Useful), Comment: f.Comment, LookingFor: f.LookingFor, Day: f.Day, CreatedAt: f.CreatedAt}
+		Step: f.Step, Query: f.Query, Useful: boolInt(f.Useful), Comment: f.Comment, LookingFor: f.LookingFor, Day: f.Day, CreatedAt: f.CreatedAt, PortalID: f.PortalID}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
@@ -152,7 +154,7 @@ func (s *Store) FindFeedback(ctx context.Context, organisationID string, f domai
 	out := make([]*domain.Feedback, len(rows))
 	for i, r := range rows {
 		out[i] = &domain.Feedback{ID: r.ID, OrganisationID: r.OrganisationID, Entry: r.Entry, OutcomeID: r.OutcomeID, Journey: r.Journey,
-			Step: r.Step, Query: r.Query, Useful: r.Useful == 1, Comment: r.Comment, LookingFor: r.LookingFor, CreatedAt: r.CreatedAt.UTC(), Day: r.Day}
+			Step: r.Step, Query: r.Query, Useful: r.Useful == 1, Comment: r.Comment, LookingFor: r.LookingFor, CreatedAt: r.CreatedAt.UTC(), Day: r.Day, PortalID: r.PortalID}
 	}
 	return out, int(total), nil
 }
@@ -217,6 +219,7 @@ type usageFilter struct {
 	from, to       string
 	organisationID string
 	entry          string
+	portalID       string
 	metrics        []string
 	skipRolled     bool
 }
@@ -233,6 +236,10 @@ func (f usageFilter) where(alias string) (string, []any) {
 		fmt.Fprintf(&b, " AND %s.entry = ?", alias)
 		args = append(args, f.entry)
 	}
+	if f.portalID != "" {
+		fmt.Fprintf(&b, " AND %s.portal_id = ?", alias)
+		args = append(args, f.portalID)
+	}
 	if f.skipRolled {
 		fmt.Fprintf(&b, " AND %s.day NOT IN (SELECT day FROM usage_rollups WHERE day BETWEEN ? AND ?)", alias)
 		args = append(args, f.from, f.to)
@@ -241,7 +248,7 @@ func (f usageFilter) where(alias string) (string, []any) {
 }
 
 // rawUsage returns the SELECT of the metrics over the raw rows, as
-// (day, organisation_id, entry, metric, ref, detail, value) rows.
+// (day, organisation_id, entry, portal_id, metric, ref, detail, value) rows.
 func rawUsage(f usageFilter) (string, []any) {
 	var parts []string
 	var args []any
@@ -252,14 +259,14 @@ func rawUsage(f usageFilter) (string, []any) {
 		from, alias := cmp.Or(m.from, usageEvents), cmp.Or(m.alias, "e")
 		ref, detail := cmp.Or(m.ref, "''"), cmp.Or(m.detail, "''")
 		where, wargs := f.where(alias)
-		group := fmt.Sprintf("%[1]s.day, %[1]s.organisation_id, %[1]s.entry", alias)
+		group := fmt.Sprintf("%[1]s.day, %[1]s.organisation_id, %[1]s.entry, %[1]s.portal_id", alias)
 		// PostgreSQL refuses constants in GROUP BY.
 		for _, col := range []string{m.ref, m.detail} {
 			if col != "" {
 				group += ", " + col
 			}
 		}
-		parts = append(parts, fmt.Sprintf("SELECT %[1]s.day, %[1]s.organisation_id, %[1]s.entry, '%[2]s' AS metric, %[3]s AS ref, %[4]s AS detail, %[5]s AS value FROM %[6]s WHERE %[7]s AND %[8]s GROUP BY %[9]s",
+		parts = append(parts, fmt.Sprintf("SELECT %[1]s.day, %[1]s.organisation_id, %[1]s.entry, %[1]s.portal_id, '%[2]s' AS metric, %[3]s AS ref, %[4]s AS detail, %[5]s AS value FROM %[6]s WHERE %[7]s AND %[8]s GROUP BY %[9]s",
 			alias, m.name, ref, detail, m.value, from, where, m.cond, group))
 		args = append(args, wargs...)
 	}
@@ -270,10 +277,10 @@ func (s *Store) SumUsage(ctx context.Context, q domain.UsageQuery) ([]domain.Usa
 	if !domain.ValidDay(q.From) || !domain.ValidDay(q.To) {
 		return nil, fmt.Errorf("sum usage: bad period %q–%q", q.From, q.To)
 	}
-	f := usageFilter{from: q.From, to: q.To, organisationID: q.OrganisationID, entry: q.Entry, metrics: q.Metrics, skipRolled: true}
+	f := usageFilter{from: q.From, to: q.To, organisationID: q.OrganisationID, entry: q.Entry, portalID: q.PortalID, metrics: q.Metrics, skipRolled: true}
 	// The rolled-up days from their aggregates, the others from the raw
 	// rows: one statement, so one snapshot of both.
-	rolled, args := usageFilter{from: q.From, to: q.To, organisationID: q.OrganisationID, entry: q.Entry}.where("d")
+	rolled, args := usageFilter{from: q.From, to: q.To, organisationID: q.OrganisationID, entry: q.Entry, portalID: q.PortalID}.where("d")
 	rolled += " AND d.day IN (SELECT day FROM usage_rollups WHERE day BETWEEN ? AND ?)"
 	args = append(args, q.From, q.To)
 	if q.Metrics != nil {
@@ -281,7 +288,7 @@ func (s *Store) SumUsage(ctx context.Context, q domain.UsageQuery) ([]domain.Usa
 		args = append(args, q.Metrics)
 	}
 	raw, rawArgs := rawUsage(f)
-	union := "SELECT d.day, d.organisation_id, d.entry, d.metric, d.ref, d.detail, d.value FROM usage_daily d WHERE " + rolled
+	union := "SELECT d.day, d.organisation_id, d.entry, d.portal_id, d.metric, d.ref, d.detail, d.value FROM usage_daily d WHERE " + rolled
 	if raw != "" {
 		union += "\nUNION ALL\n" + raw
 		args = append(args, rawArgs...)
@@ -289,7 +296,7 @@ func (s *Store) SumUsage(ctx context.Context, q domain.UsageQuery) ([]domain.Usa
 	cols := []string{"metric"}
 	for _, d := range q.By {
 		switch d {
-		case domain.ByDay, domain.ByOrganisation, domain.ByEntry:
+		case domain.ByDay, domain.ByOrganisation, domain.ByEntry, domain.ByPortal:
 			cols = append(cols, string(d))
 		case domain.ByRef:
 			cols = append(cols, "ref", "detail")
@@ -312,7 +319,7 @@ func (s *Store) SumUsage(ctx context.Context, q domain.UsageQuery) ([]domain.Usa
 	// whatever their collation.
 	slices.SortFunc(out, func(a, b domain.UsageCount) int {
 		return cmp.Or(cmp.Compare(a.Metric, b.Metric), cmp.Compare(a.Day, b.Day), cmp.Compare(a.OrganisationID, b.OrganisationID),
-			cmp.Compare(a.Entry, b.Entry), cmp.Compare(a.Ref, b.Ref), cmp.Compare(a.Detail, b.Detail))
+			cmp.Compare(a.Entry, b.Entry), cmp.Compare(a.PortalID, b.PortalID), cmp.Compare(a.Ref, b.Ref), cmp.Compare(a.Detail, b.Detail))
 	})
 	return out, nil
 }
@@ -356,7 +363,7 @@ func (s *Store) rollUpDay(ctx context.Context, day string) (bool, error) {
 			return err
 		}
 		raw, args := rawUsage(usageFilter{from: day, to: day})
-		return tx.Exec("INSERT INTO usage_daily (day, organisation_id, entry, metric, ref, detail, value) "+raw, args...).Error
+		return tx.Exec("INSERT INTO usage_daily (day, organisation_id, entry, portal_id, metric, ref, detail, value) "+raw, args...).Error
 	})
 	if err != nil {
 		return false, translate(err, "Agrégats d'usage du "+day)
@@ -368,6 +375,7 @@ type usageDailyRow struct {
 	Day            string `gorm:"primaryKey"`
 	OrganisationID string `gorm:"primaryKey"`
 	Entry          string `gorm:"primaryKey"`
+	PortalID       string `gorm:"primaryKey"`
 	Metric         string `gorm:"primaryKey"`
 	Ref            string `gorm:"primaryKey"`
 	Detail         string `gorm:"primaryKey"`

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -128,6 +129,7 @@ func (l *Listener) Run(ctx context.Context) {
 				// Writes made elsewhere while the connection was down
 				// were not announced to us.
 				l.s.generation.Add(1)
+				l.s.portalGeneration.Add(1)
 				l.log.InfoContext(ctx, "changes listener: reconnected, caches dropped")
 				lost = false
 			}
@@ -143,11 +145,18 @@ func (l *Listener) Run(ctx context.Context) {
 			lost = true
 			continue
 		}
-		if n.Payload == l.s.instance {
+		// The payload is the writer's instance id, followed by
+		// ":"+PortalsTopic for a portal created or revoked.
+		from, topic, _ := strings.Cut(n.Payload, ":")
+		if from == l.s.instance {
 			continue
 		}
 		l.received.Add(1)
-		l.s.generation.Add(1)
+		if topic == PortalsTopic {
+			l.s.portalGeneration.Add(1)
+		} else {
+			l.s.generation.Add(1)
+		}
 		l.log.DebugContext(ctx, "changes listener: change announced by another replica", "from", n.Payload)
 	}
 }

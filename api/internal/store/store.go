@@ -100,6 +100,8 @@ type Store struct {
 	// caches know when to drop what they hold. On PostgreSQL the
 	// Listener also moves it on when another replica announces a write.
 	generation atomic.Uint64
+	// portalGeneration counts the portals created or revoked (PortalsTopic).
+	portalGeneration atomic.Uint64
 	// dsn is the PostgreSQL connection string, for the Listener.
 	dsn string
 	// instance names this process in the change announcements.

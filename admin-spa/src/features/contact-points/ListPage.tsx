@@ -5,7 +5,8 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
-import { useAuth } from '../../auth/AuthContext';
+import { useApi, useAuth } from '../../auth/AuthContext';
+import { ExportControl } from '../../components/ExportControl';
 import { errorMessage } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { Pager, pageOf } from '../../components/Pager';
@@ -13,6 +14,7 @@ import { fr, formatDate } from '../../i18n/fr';
 import { useThemes } from '../../api/themes';
 import { useContactPoints, type ListQuery } from './api';
 import { isStale } from './model';
+import { contactPointExportFormats, exportContactPoints } from './exports';
 
 const PAGE = 25;
 type Sort = NonNullable<ListQuery['sort']>;
@@ -20,6 +22,7 @@ type Sort = NonNullable<ListQuery['sort']>;
 export function ContactPointListPage() {
   const { org = '' } = useParams();
   const { can } = useAuth();
+  const api = useApi();
   const [params, setParams] = useSearchParams();
   const page = pageOf(params);
   const q = params.get('q') ?? '';
@@ -137,6 +140,12 @@ export function ContactPointListPage() {
           <Pager total={total} pageSize={PAGE} page={page} />
         </>
       )}
+      <ExportControl
+        title="Exporter les points de contact"
+        intro="Tous les points de contact de l'organisation, sans tenir compte des filtres ci-dessus."
+        formats={contactPointExportFormats}
+        fetchFile={(format) => exportContactPoints(api, org, format)}
+      />
     </Page>
   );
 }

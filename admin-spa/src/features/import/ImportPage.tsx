@@ -49,7 +49,28 @@ export const columns: { key: string; label: string; help: string; required?: boo
   { key: 'communes_desservies', label: 'Communes desservies', help: 'Codes INSEE séparés par « | ». Vides avec les départements : le territoire de votre organisation.' },
 ];
 
+/** Fields of the data·inclusion schema named in row errors and warnings (api/internal/importer/datainclusion.go). */
+const dataInclusionFields: Record<string, string> = {
+  source: 'Source',
+  structure_id: 'Structure',
+  telephone: 'Téléphone',
+  page_web: 'Page web',
+  lien_source: 'Fiche détaillée',
+  lien_mobilisation: 'Lien de mobilisation',
+  prise_rdv: 'Prise de rendez-vous',
+  formulaire_en_ligne: 'Formulaire en ligne',
+  code_insee: 'Code INSEE',
+  horaires_accueil: 'Horaires d’accueil',
+  zone_eligibilite: 'Zone d’éligibilité',
+  zone_diffusion_type: 'Type de zone',
+  zone_diffusion_code: 'Code de zone',
+  thematiques: 'Thématiques',
+  date_maj: 'Date de mise à jour',
+  moyens_de_contact: 'Moyens de contact',
+};
+
 const fieldLabels: Record<string, string> = {
+  ...dataInclusionFields,
   ...Object.fromEntries(columns.map((c) => [c.key, c.label])),
   ligne: 'Ligne',
   format: 'Format',
@@ -62,7 +83,7 @@ const fieldLabels: Record<string, string> = {
   id: 'Identifiant',
 };
 
-/** The label of a row error's field: a column of the template, or a field of an annuaire record. */
+/** The label of a row error's field: a column of the template, or a field of an annuaire or data·inclusion record. */
 export function fieldLabel(field?: string): string {
   if (!field) return 'Ligne';
   return fieldLabels[field] ?? fieldLabels[field.replace(/\[\d+\].*$/, '').replace(/\..*$/, '')] ?? field;
@@ -93,16 +114,20 @@ const formats: { value: '' | Format; label: string }[] = [
   { value: 'csv', label: 'CSV (modèle Aiguillage)' },
   { value: 'xlsx', label: 'Classeur Excel XLSX (modèle Aiguillage)' },
   { value: 'annuaire', label: "Extrait de l'annuaire de service-public.fr ou des France services" },
+  { value: 'data-inclusion', label: 'data·inclusion (JSON)' },
 ];
 
-/** The format a file's name suggests. */
-function formatOf(name: string): '' | Format {
+/** The format a file's name suggests; a .json file may be an annuaire extract or data·inclusion: the server tells. */
+export function formatOf(name: string): '' | Format {
   const n = name.toLowerCase();
   if (n.endsWith('.csv')) return 'csv';
   if (n.endsWith('.xlsx')) return 'xlsx';
-  if (n.endsWith('.json') || n.endsWith('.geojson') || n.endsWith('.tsv')) return 'annuaire';
+  if (n.endsWith('.geojson') || n.endsWith('.tsv')) return 'annuaire';
+  if (n.endsWith('.jsonl') || n.endsWith('.ndjson')) return 'data-inclusion';
   return '';
 }
+
+const formatNames: Record<string, string> = { xlsx: 'Classeur XLSX', 'data-inclusion': 'Fichier data·inclusion', csv: 'Fichier CSV' };
 
 const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n > 1 ? many : one}`;
 
@@ -229,14 +254,15 @@ export function ImportPage() {
   const fileError = Object.values(errors)[0];
   const toWrite = (report?.created ?? 0) + (report?.updated ?? 0);
   const rejected = report?.rejected ?? 0;
+  const warned = (report?.rows ?? []).filter((r) => (r.warnings ?? []).length > 0).length;
   const rows = (report?.rows ?? []).filter((r) => !onlyRejected || r.action === 'reject');
   const shown = rows.slice(0, MAX_SHOWN);
 
   return (
     <Page title="Importer des points de contact" context={org}>
       <p>
-        Ajoutez ou mettez à jour d’un coup les points de contact de votre organisation depuis un tableur (CSV ou XLSX, selon le modèle) ou depuis un
-        extrait de l’annuaire de service-public.fr. Le fichier est d’abord vérifié ligne par ligne : rien n’est enregistré tant que vous n’avez pas
+        Ajoutez ou mettez à jour d’un coup les points de contact de votre organisation depuis un tableur (CSV ou XLSX, selon le modèle), depuis un
+        extrait de l’annuaire de service-public.fr ou depuis un export data·inclusion (services de DORA et des autres sources de l’inclusion). Le fichier est d’abord vérifié ligne par ligne : rien n’est enregistré tant que vous n’avez pas
         confirmé, et l’import se fait en entier ou pas du tout.
       </p>
       <div className="app-row fr-mb-2w" style={{ alignItems: 'center' }}>
@@ -272,13 +298,15 @@ export function ImportPage() {
         <div className={`fr-upload-group${fileError ? ' fr-input-group--error' : ''}`}>
           <label className="fr-label" htmlFor={`${P}-file`}>
             Fichier à importer
-            <span className="fr-hint-text">CSV ou XLSX selon le modèle, ou extrait de l’annuaire (JSON, GeoJSON, TSV, CSV) ; 10 Mo au plus.</span>
+            <span className="fr-hint-text">
+              CSV ou XLSX selon le modèle, extrait de l’annuaire (JSON, GeoJSON, TSV, CSV) ou fichier data·inclusion (JSON, JSON Lines) ; 10 Mo au plus.
+            </span>
           </label>
           <input
             className="fr-upload"
             type="file"
             id={`${P}-file`}
-            accept=".csv,.xlsx,.json,.geojson,.tsv,text/csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            accept=".csv,.xlsx,.json,.jsonl,.ndjson,.geojson,.tsv,text/csv,application/json,application/x-ndjson,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             aria-describedby={fileError ? `${P}-file-error` : undefined}
             onChange={(e) => onFile(e.target.files?.[0] ?? null)}
           />
@@ -326,7 +354,7 @@ export function ImportPage() {
             2. Résultat de la vérification
           </h2>
           <p className="fr-text--sm">
-            {report.format === 'annuaire' ? `Extrait de l’annuaire (${report.annuaire_format ?? 'format reconnu'})` : report.format === 'xlsx' ? 'Classeur XLSX' : 'Fichier CSV'}
+            {report.format === 'annuaire' ? `Extrait de l’annuaire (${report.annuaire_format ?? 'format reconnu'})` : formatNames[report.format ?? 'csv'] ?? 'Fichier CSV'}
             {report.encoding && report.format === 'csv' ? `, lu en ${report.encoding}` : ''}
             {report.separator ? `, séparateur « ${report.separator === '\t' ? 'tabulation' : report.separator} »` : ''}.
           </p>
@@ -342,6 +370,14 @@ export function ImportPage() {
               severity="warning"
               className="fr-mb-2w"
               description={`Colonnes ignorées, inconnues du modèle : ${(report.ignored_columns ?? []).join(', ')}. Vérifiez leur nom si elles devaient être importées.`}
+            />
+          )}
+          {warned > 0 && (
+            <Alert
+              small
+              severity="info"
+              className="fr-mb-2w"
+              description={`${plural(warned, 'ligne a', 'lignes ont')} des avertissements : ${warned > 1 ? 'elles seront importées' : 'elle sera importée'}, mais une partie des informations est laissée de côté ou adaptée (voir le détail).`}
             />
           )}
           {rejected > 0 && !applied && (
@@ -403,6 +439,15 @@ export function ImportPage() {
                           `Modifie : ${(r.changes ?? []).map((c) => changeLabels[c] ?? c).join(', ')}`
                         ) : (
                           ''
+                        )}
+                        {(r.warnings ?? []).length > 0 && (
+                          <ul className="fr-my-0 fr-text--sm">
+                            {(r.warnings ?? []).map((w, i) => (
+                              <li key={i}>
+                                Avertissement ({fieldLabel(w.field)}) : {w.detail}
+                              </li>
+                            ))}
+                          </ul>
                         )}
                       </td>
                     </tr>

@@ -5,17 +5,20 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { useAuth } from '../../auth/AuthContext';
+import { useApi, useAuth } from '../../auth/AuthContext';
+import { ExportControl } from '../../components/ExportControl';
 import { errorMessage, fieldErrors, unwrap } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { ErrorSummary, fieldId } from '../../components/ErrorSummary';
 import { fr, formatDateTime } from '../../i18n/fr';
 import { useJourneys } from './api';
 import { addStep, limits, slugify } from './model';
+import { exportJourneys, journeyExportFormats } from './exports';
 
 export function JourneyListPage() {
   const { org = '' } = useParams();
   const { can } = useAuth();
+  const api = useApi();
   const list = useJourneys(org);
   const [creating, setCreating] = useState(false);
   const rows = list.data ?? [];
@@ -72,6 +75,12 @@ export function JourneyListPage() {
           )}
         </>
       )}
+      <ExportControl
+        title="Exporter les parcours"
+        intro="Tous les parcours de l'organisation, chacun avec sa version publiée et son brouillon."
+        formats={journeyExportFormats}
+        fetchFile={(format) => exportJourneys(api, org, format)}
+      />
     </Page>
   );
 }
