@@ -83,9 +83,11 @@ type indexed struct {
 	All   string `json:"all"`   // everything, title included
 	Org   string `json:"org"`   // owning organisation (keyword)
 	Kind  string `json:"kind"`  // keyword
-	// Area lists the area buckets (areas.go) a contact point may serve, so
-	// a search for a commune filters in the index rather than after it;
-	// anyArea for every other kind of document.
+	// Area lists the area buckets (areas.go) a contact point may serve,
+	// each prefixed by the owning organisation ("<org>|d:83"), so a search
+	// for a commune filters in the index rather than after it, on the
+	// documents of the organisations it reads only; "<org>|*" (anyArea) for
+	// every other kind of document.
 	Area []string `json:"area"`
 }
 
@@ -248,6 +250,9 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 		}
 		if area == nil {
 			area = []string{anyArea}
+		}
+		for i, k := range area {
+			area[i] = d.OrgID + "|" + k
 		}
 		return batch.Index(d.ID, indexed{Title: title, All: all, Org: d.OrgID, Kind: string(d.Kind), Area: area})
 	}

@@ -437,11 +437,13 @@ func (s *snapshot) query(ctx context.Context, words []string, exps []Expansion, 
 		// index: with a national directory most of the text's matches are
 		// offices elsewhere, which would crowd out the top hits.
 		var areas []query.Query
-		for _, k := range communeAreas(commune) {
-			aq := bleve.NewTermQuery(k)
-			aq.SetField("area")
-			aq.SetBoost(0) // a filter: bleve scores a disjunction by its terms, whatever its own boost
-			areas = append(areas, aq)
+		for org := range allowed {
+			for _, k := range communeAreas(commune) {
+				aq := bleve.NewTermQuery(org + "|" + k)
+				aq.SetField("area")
+				aq.SetBoost(0) // a filter: bleve scores a disjunction by its terms, whatever its own boost
+				areas = append(areas, aq)
+			}
 		}
 		must = append(must, bleve.NewDisjunctionQuery(areas...))
 	}
