@@ -80,6 +80,8 @@ type bencher struct {
 	scale   int
 	dialect string
 	results []Result
+	// ceiling is the bare handler each cached read is measured beside.
+	ceiling targeter
 }
 
 // attack runs one vegeta attack and summarises it. conc 0 lets vegeta
@@ -136,10 +138,19 @@ func (b *bencher) closedLoop(ctx context.Context, name string, tr targeter) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		paired := name != Ceiling && name != Search && b.ceiling != nil
+		var before Result
+		if paired {
+			before = attack(ctx, b.ceiling, vegeta.Rate{}, c, b.o.duration, http.StatusOK)
+		}
 		r := attack(ctx, tr, vegeta.Rate{}, c, b.o.duration, http.StatusOK)
 		r.Scale, r.Dialect, r.Endpoint, r.Conc = b.scale, b.dialect, name, c
-		logf("%s %d× %-34s c=%-3d %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d", b.dialect, b.scale, name, c, r.RPS,
-			float64(r.P50)/1e6, float64(r.P99)/1e6, r.Errors)
+		if paired {
+			after := attack(ctx, b.ceiling, vegeta.Rate{}, c, b.o.duration, http.StatusOK)
+			r.CeilingRPS = (before.RPS + after.RPS) / 2
+		}
+		logf("%s %d× %-34s c=%-3d %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  (ceiling beside it: %.0f req/s)", b.dialect, b.scale, name, c, r.RPS,
+			float64(r.P50)/1e6, float64(r.P99)/1e6, r.Errors, r.CeilingRPS)
 		b.results = append(b.results, r)
 	}
 	if name == Search {

@@ -320,7 +320,7 @@ func benchOne(ctx context.Context, o options, ref *geo.Reference, ceiling string
 	if err != nil {
 		return nil, "", err
 	}
-	b := &bencher{o: o, scale: scale, dialect: dialect}
+	b := &bencher{o: o, scale: scale, dialect: dialect, ceiling: fixed(ceiling + "/")}
 	endpoints := []struct {
 		name string
 		tr   targeter

@@ -34,6 +34,12 @@ func TestEvaluate(t *testing.T) {
 			want: map[string]bool{"commune autocomplete (cached): ≥ 60": false},
 		},
 		{
+			name: "the ceiling measured beside the step counts over the run's ceiling step",
+			results: []Result{ceiling,
+				{Scale: 1, Dialect: "sqlite", Endpoint: Journey, Conc: 100, RPS: 7_000, P99: 3 * time.Millisecond, CeilingRPS: 12_500}},
+			want: map[string]bool{"public journey (cached): ≥ 60": false},
+		},
+		{
 			name: "no ceiling: ratio 0",
 			results: []Result{
 				{Scale: 1, Dialect: "postgres", Endpoint: Journey, Conc: 100, RPS: 9_000, P99: time.Millisecond}},
