@@ -391,3 +391,16 @@ func TestResponseCacheInvalidation(t *testing.T) {
 		t.Fatalf("stale answer after a write: %s", third.Body)
 	}
 }
+
+// TestDocsAddresses: the API documentation's short addresses lead to its
+// page (echo-swagger alone would send /docs/ to /docs//index.html).
+func TestDocsAddresses(t *testing.T) {
+	e := newEnv(t, storetest.New(t, store.SQLite), false)
+	for _, url := range []string{"/docs", "/docs/"} {
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))
+		if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/docs/index.html" {
+			t.Errorf("%s: %d → %q", url, rec.Code, rec.Header().Get("Location"))
+		}
+	}
+}

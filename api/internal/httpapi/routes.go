@@ -53,7 +53,10 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/readyz", s.ops.readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metricsHandler))
 	e.GET("/openapi.json", with(s.ops.openapiJSON, s.cache.cacheable(5*time.Minute, time.Hour)))
-	e.GET("/docs", func(c echo.Context) error { return c.Redirect(301, "/docs/") })
+	// echo-swagger would send /docs/ to /docs//index.html.
+	toDocs := func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/docs/index.html") }
+	e.GET("/docs", toDocs)
+	e.GET("/docs/", toDocs)
 	e.GET("/docs/*", echoSwagger.EchoWrapHandler(echoSwagger.URL("/openapi.json"), echoSwagger.DocExpansion("list")))
 
 	// Public routes: no authentication, any origin (CORS is applied to this
