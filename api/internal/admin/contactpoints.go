@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -114,6 +115,22 @@ func addField(err error, f domain.FieldError) error {
 		e.Fields = append(e.Fields, f)
 	}
 	return err
+}
+
+// rowFieldErrors validates a contact point an imported row describes:
+// its field errors (none when valid), or the error that is not about the
+// row's fields.
+func (s *Service) rowFieldErrors(ctx context.Context, c, old *domain.ContactPoint, themes map[string]bool) ([]domain.FieldError, error) {
+	err := s.validate(ctx, c, old, themes)
+	var de *domain.Error
+	switch {
+	case err == nil:
+		return nil, nil
+	case errors.As(err, &de) && de.Code == domain.EINVALID:
+		return de.Fields, nil
+	default:
+		return nil, err
+	}
 }
 
 // knownThemes returns the slugs a contact point of the organisation may

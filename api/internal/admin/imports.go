@@ -351,13 +351,11 @@ func (s *Service) planPartner(ctx context.Context, org *domain.Organisation, f *
 		}
 		var cols []string
 		p.cp, cols = partnerContactPoint(org, f, r, p.row.ID, p.old, now)
-		if err := s.validate(ctx, p.cp, p.old, themes); err != nil {
-			var de *domain.Error
-			if !errors.As(err, &de) || de.Code != domain.EINVALID {
-				return nil, err
-			}
-			errs = append(errs, partnerFieldErrors(de.Fields, p.cp, cols)...)
+		fields, err := s.rowFieldErrors(ctx, p.cp, p.old, themes)
+		if err != nil {
+			return nil, err
 		}
+		errs = append(errs, partnerFieldErrors(fields, p.cp, cols)...)
 		p.decide(dedupeFields(errs))
 		plan = append(plan, p)
 	}
@@ -636,13 +634,11 @@ func (s *Service) planAnnuaire(ctx context.Context, org *domain.Organisation, da
 		case importer.SkipCoverage:
 			errs = append(errs, domain.FieldError{Field: "coverage", Message: "territoire servi impossible à déterminer : code commune absent ou invalide pour ce type d'établissement"})
 		default:
-			if err := s.validate(ctx, &c, p.old, themes); err != nil {
-				var de *domain.Error
-				if !errors.As(err, &de) || de.Code != domain.EINVALID {
-					return nil, err
-				}
-				errs = append(errs, de.Fields...)
+			fields, err := s.rowFieldErrors(ctx, &c, p.old, themes)
+			if err != nil {
+				return nil, err
 			}
+			errs = append(errs, fields...)
 		}
 		p.decide(dedupeFields(errs))
 		plan = append(plan, p)

@@ -3,7 +3,6 @@ package admin
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -97,13 +96,11 @@ func (s *Service) planDataInclusion(ctx context.Context, org *domain.Organisatio
 			}
 		}
 		p.cp = &c
-		if err := s.validate(ctx, &c, p.old, themes); err != nil {
-			var de *domain.Error
-			if !errors.As(err, &de) || de.Code != domain.EINVALID {
-				return nil, err
-			}
-			errs = append(errs, dataInclusionFieldErrors(r, &c, len(c.Channels)-extra, de.Fields)...)
+		fields, err := s.rowFieldErrors(ctx, &c, p.old, themes)
+		if err != nil {
+			return nil, err
 		}
+		errs = append(errs, dataInclusionFieldErrors(r, &c, len(c.Channels)-extra, fields)...)
 		p.decide(dedupeFields(errs))
 		plan = append(plan, p)
 	}
