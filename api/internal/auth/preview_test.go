@@ -9,11 +9,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/aiguillage/aiguillage/api/internal/auth"
+	"github.com/aiguillage/aiguillage/api/internal/testclock"
 )
 
 const previewAudience = "https://aiguillage.example.fr/api/v1/public/previews"
 
-func newPreviews(t *testing.T, c *clock, active string, keys ...testKey) *auth.PreviewTokens {
+func newPreviews(t *testing.T, c *testclock.Clock, active string, keys ...testKey) *auth.PreviewTokens {
 	t.Helper()
 	var ks []auth.Key
 	for _, k := range keys {
@@ -42,11 +43,11 @@ func TestPreviewIssueVerify(t *testing.T) {
 		t.Fatalf("Verify = %+v, %v", got, err)
 	}
 	// Valid until the end of its life (and the leeway), then expired.
-	c.Advance(auth.PreviewTTL)
+	c.Add(auth.PreviewTTL)
 	if _, err := p.Verify(tok); err != nil {
 		t.Fatalf("at expiry (within leeway): %v", err)
 	}
-	c.Advance(auth.ClockLeeway + time.Second)
+	c.Add(auth.ClockLeeway + time.Second)
 	if _, err := p.Verify(tok); !errors.Is(err, auth.ErrPreviewExpired) {
 		t.Fatalf("after expiry: %v", err)
 	}

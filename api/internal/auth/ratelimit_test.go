@@ -6,26 +6,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aiguillage/aiguillage/api/internal/testclock"
 )
 
-// fakeClock is a settable clock, safe for concurrent use.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newFakeClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 }
 
 // step is one event of a limiter scenario: after advancing the clock, fail
@@ -104,7 +90,7 @@ func TestLimiter(t *testing.T) {
 			c := newFakeClock()
 			l := NewLimiter(AccountFailureLimit, FailureWindow, c.Now)
 			for i, s := range tt.steps {
-				c.Advance(s.advance)
+				c.Add(s.advance)
 				switch s.op {
 				case "fail":
 					l.Fail(s.key)
@@ -137,10 +123,10 @@ func TestLimiterRetryAfterIsExact(t *testing.T) {
 			c := newFakeClock()
 			l := NewLimiter(limit, window, c.Now)
 			for _, g := range gaps {
-				c.Advance(g)
+				c.Add(g)
 				l.Fail("k")
 			}
-			c.Advance(d)
+			c.Add(d)
 			return l.Allow("k")
 		}
 		ok, retry := replay(0)
@@ -163,7 +149,7 @@ func TestLimiterMemoryBound(t *testing.T) {
 		l.Fail(k)
 		l.Fail(k)
 		l.Fail(k)
-		c.Advance(time.Second)
+		c.Add(time.Second)
 	}
 	l.Fail("a") // a becomes the most recent failure; b the oldest
 	l.Fail("d") // evicts b
@@ -175,7 +161,7 @@ func TestLimiterMemoryBound(t *testing.T) {
 			t.Errorf("Allow(%q) = %v, want %v", k, ok, wantOK)
 		}
 	}
-	c.Advance(2 * time.Minute)
+	c.Add(2 * time.Minute)
 	l.Allow("anything")
 	if n := l.len(); n != 0 {
 		t.Errorf("%d keys two windows later, want 0", n)
@@ -187,7 +173,7 @@ func TestLimiterExpiredKeysAreForgotten(t *testing.T) {
 	l := NewLimiter(10, time.Minute, c.Now)
 	for i := range 1000 {
 		l.Fail(fmt.Sprint("ip-", i))
-		c.Advance(time.Second)
+		c.Add(time.Second)
 	}
 	// Only keys that failed in the last two minutes remain.
 	if n := l.len(); n != 120 {
@@ -239,7 +225,7 @@ func TestLimiterConcurrent(t *testing.T) {
 					if i%40 == 3 {
 						l.Reset(key)
 					}
-					c.Advance(time.Millisecond)
+					c.Add(time.Millisecond)
 				}
 			}
 			for range 25 {

@@ -8,34 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/aiguillage/aiguillage/api/internal/auth"
+	"github.com/aiguillage/aiguillage/api/internal/testclock"
 )
 
-// clock is a settable clock, safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *testclock.Clock { return testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) }
 
 const (
 	issuer   = "https://aiguillage.example.fr"
@@ -62,7 +44,7 @@ func genKey(t *testing.T, kid string) testKey {
 	return testKey{key: k, priv: ed25519.NewKeyFromSeed(seed)}
 }
 
-func newRing(t *testing.T, c *clock, active string, keys ...testKey) *auth.KeyRing {
+func newRing(t *testing.T, c *testclock.Clock, active string, keys ...testKey) *auth.KeyRing {
 	t.Helper()
 	var ks []auth.Key
 	for _, k := range keys {
@@ -254,7 +236,7 @@ func TestVerifyExpiry(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.Advance(tt.advance)
+			c.Add(tt.advance)
 			_, err = r.Verify(tok)
 			if (tt.wantErr == nil) != (err == nil) || !errors.Is(err, tt.wantErr) {
 				t.Errorf("Verify after %v: err = %v, want %v", tt.advance, err, tt.wantErr)
@@ -351,7 +333,7 @@ func TestIssueTTL(t *testing.T) {
 	if want := c.Now().Add(3 * time.Minute); !exp.Equal(want) {
 		t.Errorf("expiry = %v, want %v", exp, want)
 	}
-	c.Advance(3*time.Minute + auth.ClockLeeway + time.Second)
+	c.Add(3*time.Minute + auth.ClockLeeway + time.Second)
 	if _, err := r.Verify(tok); !errors.Is(err, auth.ErrTokenExpired) {
 		t.Errorf("Verify = %v, want ErrTokenExpired", err)
 	}

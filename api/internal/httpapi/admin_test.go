@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,32 +28,15 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
+	"github.com/aiguillage/aiguillage/api/internal/testclock"
 )
-
-// clock is a settable time source shared by the services of one test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type adminEnv struct {
 	*env
 	handler http.Handler
 	store   *store.Store
 	acc     *accounts.Service
-	clock   *clock
+	clock   *testclock.Clock
 	orgA    *domain.Organisation
 	orgB    *domain.Organisation
 	cpA     string // a contact point of A
@@ -66,14 +48,14 @@ const testPassword = "un mot de passe de test assez long"
 
 // newAdminEnv builds the whole server over s with two partners and their
 // référents; opts adjust its dependencies (rate limits…).
-func newAdminEnv(t *testing.T, s *store.Store, opts ...func(*httpapi.Deps)) *adminEnv {
+func newAdminEnv(t testing.TB, s *store.Store, opts ...func(*httpapi.Deps)) *adminEnv {
 	t.Helper()
 	ctx := context.Background()
 	ref, err := geo.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
 	k, _, err := auth.GenerateKey("test")
 	if err != nil {
 		t.Fatal(err)
@@ -477,11 +459,11 @@ func TestContactPointEditing(t *testing.T) {
 		}
 		// "Marquer comme vérifié": an empty edit moves only the verification
 		// date, as a new version, audited as a verification.
-		e.clock.t = e.clock.t.Add(48 * time.Hour)
+		e.clock.Add(48 * time.Hour)
 		tok = e.login(t, "a-editor").AccessToken
 		rec = e.do(t, http.MethodPatch, url, tok, `{}`, "If-Match", `"2"`)
 		mustJSON(t, rec.Body.Bytes(), &cp)
-		if rec.Code != http.StatusOK || rec.Header().Get("ETag") != `"3"` || cp.VerifiedAt != e.clock.t.Format(time.DateOnly) || cp.Name != "Première version" {
+		if rec.Code != http.StatusOK || rec.Header().Get("ETag") != `"3"` || cp.VerifiedAt != e.clock.Now().Format(time.DateOnly) || cp.Name != "Première version" {
 			t.Fatalf("verify: %d %+v", rec.Code, cp)
 		}
 		// The public API sees the edit.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,24 +13,8 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/portals"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 	"github.com/aiguillage/aiguillage/api/internal/store/storetest"
+	"github.com/aiguillage/aiguillage/api/internal/testclock"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 var platform = admin.Actor{UserID: "6a0c7a4e-3f0e-4d8b-9f59-0d6b7e0c1a11", Email: "plateforme@exemple.fr", PlatformAdmin: true}
 
@@ -78,7 +61,7 @@ func TestValidate(t *testing.T) {
 func TestLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		clk := &clock{t: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
+		clk := testclock.New(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
 		svc := portals.New(s, clk.Now, nil)
 		three := 3
 		p, key, err := svc.Create(ctx, platform, portals.CreateInput{Name: "Portail des aidants", ContactEmail: " Tech@Exemple.fr ", RateMultiplier: &three})
