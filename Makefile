@@ -64,10 +64,24 @@ test: ## Run every test (SQLite and PostgreSQL), vet, staticcheck, and check tha
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz-short audit
 	$(MAKE) --no-print-directory widget-test
 	$(MAKE) --no-print-directory admin-spa-test
 	$(MAKE) --no-print-directory client-test
 	$(MAKE) --no-print-directory check-generated
+
+# Seconds each fuzz target runs in `make fuzz-short`; FuzzSearch builds the
+# whole search index in every fuzzing worker (its seeds run in `go test`).
+FUZZTIME ?= 3s
+FUZZ_SKIP ?= FuzzSearch
+
+.PHONY: fuzz-short
+fuzz-short: ## Run every Go fuzz target for FUZZTIME (3 s) each, one per `go test -fuzz`, four at a time (FUZZTIME=1m make fuzz-short for longer)
+	GO='$(GO)' FUZZTIME='$(FUZZTIME)' FUZZ_SKIP='$(FUZZ_SKIP)' scripts/fuzz-short.sh
+
+.PHONY: audit
+audit: ## govulncheck, and npm audit --omit=dev on widget/, admin-spa/, client/ (allowlist: audit-allowlist.txt, see SECURITY.md)
+	GO='$(GO)' scripts/audit.sh
 
 .PHONY: openapi
 openapi: ## Regenerate openapi/ (Swagger 2.0 + OpenAPI 3.0), the spec the server embeds and the TS clients' types
@@ -85,6 +99,10 @@ check-generated: ## Fail when the committed OpenAPI files are stale
 	diff -q $$tmp/openapi.yaml openapi/openapi.yaml >/dev/null && \
 	diff -q $$tmp/openapi.json api/internal/httpapi/spec/openapi.json >/dev/null || \
 	{ echo "openapi/ is stale: run 'make openapi' and commit the result"; exit 1; }
+
+.PHONY: backup-test
+backup-test: ## Back up a filled database while the server runs, restore it into a new one, compare every table (SQLite and PostgreSQL; also part of `make test`)
+	$(GO) test -count=1 -run '^TestBackupRestore$$' -v ./api/internal/app/
 
 # Data scales of the load benchmark (1 = 10,000 contact points, 50 partners,
 # 1,000,000 events; `make bench BENCH_SCALES=1,10` adds the 10× run, long).
@@ -106,6 +124,12 @@ bench-import: ## Import a synthetic national annuaire file (70,000 offices, ≈ 
 .PHONY: bench-load
 bench-load: ## Load benchmark (vegeta): ceiling vs public endpoints on SQLite and PostgreSQL, writes bench/REPORT.md
 	$(GO) run ./api/cmd/loadbench -pg '$(AIGUILLAGE_TEST_POSTGRES_URL)'
+
+# Soak test: SOAK_DURATION of sustained mixed load per database (default
+# 10m, PostgreSQL; SOAK_DATABASES=sqlite or postgres,sqlite), on loopback.
+.PHONY: soak
+soak: build ## Soak test: the built binary under mixed load for SOAK_DURATION (10m), memory, goroutines and open files must stay flat; writes bench/SOAK.md
+	$(GO) run ./api/cmd/soak -bin $(BIN) -pg '$(AIGUILLAGE_TEST_POSTGRES_URL)'
 
 # Search evaluation sets: the team's development set, our own phrasings, and
 # formal questions mapped to fiches (PIAF).

@@ -13,6 +13,10 @@
 // E2E_KEEP=1 (keep the temporary folder), E2E_NO_BUILD=1 (use dist as is),
 // E2E_SHOTS=1 (a full-page screenshot of every screen checked by axe, kept),
 // E2E_DIST (serve this build folder instead of dist/, with E2E_NO_BUILD=1).
+//
+// Each test gets { page, browser, front, go, cli, tmp }: cli(args) runs the
+// same aiguillage binary on the same SQLite database (an import while the
+// server runs), tmp is the run's temporary folder.
 
 import { chromium } from 'playwright-core';
 import { execFile, spawn } from 'node:child_process';
@@ -72,7 +76,8 @@ async function startGo(tmp, publicUrl) {
   for (let i = 0; i < 150; i++) {
     if (proc.exitCode !== null) throw new Error(`aiguillage serve exited with ${proc.exitCode}`);
     try {
-      if ((await fetch(base + '/readyz')).ok) return { base, port, proc };
+      // cli runs another command of the same binary on the same database (the server keeps running).
+      if ((await fetch(base + '/readyz')).ok) return { base, port, proc, cli: (args) => run(bin, args, { env, maxBuffer: 1 << 24, timeout: 120_000 }) };
     } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -114,6 +119,7 @@ async function startFront(port, goPort) {
 test('sign-in page: wrong password, then sign in, accessible', async ({ page, front }) => {
   await page.goto(front + '/admin/');
   await page.waitForURL(/\/admin\/connexion/);
+  await page.getByRole('heading', { level: 1, name: "Connexion à l'espace référents" }).waitFor(); // the page, not the empty shell
   await axe(page, 'connexion');
   await page.getByLabel('Adresse électronique').fill(EDITOR[0]);
   await page.getByLabel('Mot de passe', { exact: true }).fill('pas le bon mot de passe');
@@ -344,7 +350,7 @@ try {
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(String(e)));
     try {
-      await t.fn({ page, browser, front: front.base, go: go.base });
+      await t.fn({ page, browser, front: front.base, go: go.base, cli: go.cli, tmp });
       const csp = problems.filter((p) => /Content Security Policy|Refused to/.test(p));
       assert(csp.length === 0, 'CSP violations:\n  ' + csp.join('\n  '));
       log('ok  ', t.name);

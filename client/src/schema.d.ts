@@ -3717,7 +3717,7 @@ export interface paths {
         };
         /**
          * Usage by third-party portal (platform admins)
-         * @description The impact indicators of a period (default: the last 30 days; at most 731 days) for each portal, revoked ones included, then for the usage without API key. Aggregated counts only: no search text, nothing about a resident.
+         * @description The impact indicators of a period (default: the last 30 days; at most 731 days) for each portal, revoked ones included, then for the usage without API key; and, for each portal, the requests it made to the public API with its key, by family of endpoints (written every 30 seconds by each server: the last seconds may be missing). Aggregated counts only: no search text, no address, nothing about a resident.
          */
         get: {
             parameters: {
@@ -6147,6 +6147,8 @@ export interface components {
         };
         JourneyReviewOutcome: {
             contact_point_id?: string;
+            /** @description ContactPointName is the withdrawn contact point's name. */
+            contact_point_name?: string;
             /** @description InDraft and InPublished say where the outcome names it. */
             in_draft?: boolean;
             in_published?: boolean;
@@ -6312,6 +6314,36 @@ export interface components {
              */
             rate_multiplier?: number;
         };
+        PortalRequestCounts: {
+            /** @description ByFamily: every family of endpoints, in a fixed order, with its requests. */
+            by_family?: components["schemas"]["PortalRequestFamily"][];
+            /**
+             * @description ClientErrors: answered 4xx, rate limit refusals (429) included.
+             * @example 28
+             */
+            client_errors?: number;
+            /**
+             * @description ServerErrors: answered 5xx.
+             * @example 2
+             */
+            server_errors?: number;
+            /**
+             * @description Success: answered 2xx or 3xx (304 Not Modified included).
+             * @example 1490
+             */
+            success?: number;
+            /** @example 1520 */
+            total?: number;
+        };
+        PortalRequestFamily: {
+            /**
+             * @description Family: search (/search), journeys (/organisations/{slug}/journeys/…), outcomes (/outcomes/…), contact-points (/contact-points…), communes (/communes), organisations (/organisations/{slug}, its logo and themes), emergency (/emergency), other (pivots, statistics, usage events, feedback, previews…).
+             * @enum {string}
+             */
+            family?: "search" | "journeys" | "outcomes" | "contact-points" | "communes" | "organisations" | "emergency" | "other";
+            /** @example 640 */
+            requests?: number;
+        };
         PortalUsage: {
             /**
              * Format: uuid
@@ -6320,6 +6352,8 @@ export interface components {
             id?: string;
             key_prefix?: string;
             name?: string;
+            /** @description Requests made to the public API with the portal's key; absent for the usage without key (not counted). */
+            requests?: components["schemas"]["PortalRequestCounts"];
             revoked?: boolean;
             totals?: components["schemas"]["StatsTotals"];
         };

@@ -44,6 +44,17 @@ export const fr = {
     public_body: 'Organisme public',
   } as Record<string, string>,
   accessibility: { ACC: 'Accessible', DEM: 'Accessible sur demande', NAC: 'Non accessible' } as Record<string, string>,
+  /** Families of public API endpoints, as the portals' request counts name them. */
+  requestFamilies: {
+    search: 'Recherche',
+    journeys: 'Parcours',
+    outcomes: 'Réponses de parcours',
+    'contact-points': 'Points de contact',
+    communes: 'Communes',
+    organisations: 'Organisations et thèmes',
+    emergency: "Numéros d'urgence",
+    other: 'Autres',
+  } as Record<string, string>,
 };
 
 export function formatDate(iso?: string): string {

@@ -14,7 +14,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := app.Run(ctx, os.Args, os.Getenv, os.Stdout)
+	// The first signal starts a graceful shutdown (drain, in-flight
+	// requests, usage events); a second one stops the process at once.
+	go func() { <-ctx.Done(); stop() }()
+	err := app.Run(ctx, os.Args, os.Getenv, os.Stdout, app.WithEnviron(os.Environ()))
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "aiguillage:", err)

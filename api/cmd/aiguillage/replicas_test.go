@@ -55,6 +55,7 @@ func TestTwoReplicas(t *testing.T) {
 		"AIGUILLAGE_PUBLIC_WRITE_RATE=0",
 		"AIGUILLAGE_PUBLIC_EVENTS_RATE=0",
 		"AIGUILLAGE_SHUTDOWN_TIMEOUT=5s",
+		"AIGUILLAGE_SHUTDOWN_DRAIN=0s", // no load balancer here
 	}
 	start := time.Now()
 	run(ctx, t, bin, env, "migrate")

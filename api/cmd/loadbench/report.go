@@ -180,6 +180,7 @@ func WriteReport(w io.Writer, m Meta, rs []Result) error {
 	p("each cached read's ratio is to the ceiling measured just before and just after it at the same concurrency, as the machine drifts over minutes). ")
 	p("Closed loop: a fixed number of connections and workers, each sending its next request as soon as the previous answer arrives (vegeta rate 0). ")
 	p("Rate limits are off (`AIGUILLAGE_PUBLIC_*_RATE=0`); the server is built by `app.NewServer`, as `aiguillage serve` builds it.\n\n")
+	p("This measures ceilings over seconds; sustained load over minutes (memory, goroutines and open files staying flat) is in [SOAK.md](SOAK.md) (`make soak`).\n\n")
 	if len(m.Data) > 0 {
 		p("Data:\n\n")
 		for _, d := range m.Data {

@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -206,7 +207,9 @@ func (s *Service) SetLogo(ctx context.Context, a Actor, slug string, data []byte
 	case "jpeg":
 		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 90})
 	default:
-		out.Write(data)
+		// No WebP encoder in Go: the file is kept as sent, but only its
+		// RIFF container, not bytes appended after it (a payload).
+		out.Write(riffContainer(data))
 	}
 	if err != nil {
 		return nil, err
@@ -241,4 +244,16 @@ func (s *Service) Logo(ctx context.Context, slug string) (*domain.Logo, error) {
 		return nil, notFound
 	}
 	return l, err
+}
+
+// riffContainer returns the RIFF file (WebP) at the start of data without
+// what follows it: its header gives the length of the rest.
+func riffContainer(data []byte) []byte {
+	if len(data) < 12 || string(data[:4]) != "RIFF" {
+		return data
+	}
+	if n := uint64(binary.LittleEndian.Uint32(data[4:8])) + 8; n < uint64(len(data)) {
+		return data[:n]
+	}
+	return data
 }

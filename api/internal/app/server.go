@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +35,8 @@ type Server struct {
 	Impact  *impact.Service
 	Search  *search.Service
 
+	draining        *atomic.Bool
+	portalRequests  *portalRequests
 	stopMaintenance context.CancelFunc
 	maintained      chan struct{}
 	closeOnce       sync.Once
@@ -57,6 +61,7 @@ func NewServer(ctx context.Context, cfg *config.Config, log *slog.Logger, s *sto
 		opt(&o)
 	}
 	reg := prometheus.NewRegistry()
+	draining := new(atomic.Bool)
 	sqlDB, err := s.SQLDB()
 	if err != nil {
 		return nil, err
@@ -80,6 +85,9 @@ func NewServer(ctx context.Context, cfg *config.Config, log *slog.Logger, s *sto
 		return nil, err
 	}
 	go finder.Run(ctx)
+	// Requests made with the portals' keys: counted in memory, written
+	// every 30 s and at Close.
+	requests := startPortalRequests(ctx, log, s)
 	// Feedback and usage events: a background writer drains the events
 	// buffer (see Close); the maintenance rolls closed days up and purges
 	// what the retention period has passed.
@@ -87,7 +95,7 @@ func NewServer(ctx context.Context, cfg *config.Config, log *slog.Logger, s *sto
 		Cutoff: cfg.EventsRetention.Cutoff, Generation: s.Generation, Registerer: reg})
 	h, err := httpapi.New(httpapi.Deps{
 		Search: finder, Impact: imp,
-		Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s},
+		Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s: s, draining: draining},
 		Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), Previews: svc.previews, AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
 		Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
 		PublicRateLimits: &httpapi.PublicRateLimits{
@@ -97,16 +105,19 @@ func NewServer(ctx context.Context, cfg *config.Config, log *slog.Logger, s *sto
 		},
 		TrustedProxies: cfg.TrustedProxies,
 		Portals:        portals.New(s, time.Now, log),
+		PortalRequests: requests.counter,
 		OpenData:       opendata.New(opendata.Options{Store: s, Auth: adm, Communes: ref, PublicURL: cfg.PublicURL, Revision: Version}),
 		Widget:         widget.FS(),
 		AdminApp:       adminspa.FS(),
 	})
 	if err != nil {
 		_ = imp.Close(context.WithoutCancel(ctx))
+		_ = requests.close(context.WithoutCancel(ctx))
 		return nil, err
 	}
 	mctx, stop := context.WithCancel(ctx)
-	srv := &Server{Handler: h, Impact: imp, Search: finder, stopMaintenance: stop, maintained: make(chan struct{})}
+	srv := &Server{Handler: h, Impact: imp, Search: finder, draining: draining, stopMaintenance: stop, maintained: make(chan struct{})}
+	srv.portalRequests = requests
 	go func() {
 		defer close(srv.maintained)
 		if !o.noMaintenance {
@@ -116,12 +127,19 @@ func NewServer(ctx context.Context, cfg *config.Config, log *slog.Logger, s *sto
 	return srv, nil
 }
 
+// Drain marks the server as shutting down: /readyz answers 503 from now
+// on, so that load balancers stop routing to it, while requests are still
+// served.
+func (srv *Server) Drain() { srv.draining.Store(true) }
+
 // Close writes every accepted usage event (within ctx) and stops the
 // maintenance. Requests must be over. Calling it again returns the first
 // result.
 func (srv *Server) Close(ctx context.Context) error {
 	srv.closeOnce.Do(func() {
 		srv.closeErr = srv.Impact.Close(ctx)
+		// The requests counted with the portals' keys (app/portal_requests.go).
+		srv.closeErr = errors.Join(srv.closeErr, srv.portalRequests.close(ctx))
 		srv.stopMaintenance()
 		<-srv.maintained
 	})

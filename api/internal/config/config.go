@@ -26,7 +26,14 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	ShutdownTimeout time.Duration
-	BodyLimit       int64
+	// ShutdownDrain is how long a stopping server keeps serving, /readyz
+	// answering 503, so that load balancers stop routing to it before it
+	// closes its listener.
+	ShutdownDrain time.Duration
+	// DBConnectTimeout bounds how long a command retries an unreachable
+	// database at start before it stops with an error.
+	DBConnectTimeout time.Duration
+	BodyLimit        int64
 	// AutoMigrate makes serve apply pending migrations itself; otherwise it
 	// refuses to start on a database with pending migrations.
 	AutoMigrate bool
@@ -55,6 +62,8 @@ type Config struct {
 	// DBPool sizes the database connection pool (zero fields: the store's
 	// defaults for the dialect).
 	DBPool store.Pool
+	// DBQueryTimeout bounds each SQL statement (see loadFaults).
+	DBQueryTimeout time.Duration
 }
 
 // RateLimit allows Burst requests at once, then PerSecond on average; a
@@ -78,6 +87,8 @@ var Variables = []Variable{
 	{"AIGUILLAGE_LOG_LEVEL", "info", "Niveau de journalisation : debug, info, warn, error.", false},
 	{"AIGUILLAGE_LOG_FORMAT", "json", "Format des journaux : json ou text.", false},
 	{"AIGUILLAGE_SHUTDOWN_TIMEOUT", "15s", "Délai laissé aux requêtes en cours lors d'un arrêt (SIGTERM).", false},
+	{"AIGUILLAGE_SHUTDOWN_DRAIN", "5s", "Lors d'un arrêt (SIGTERM), durée pendant laquelle le serveur continue de répondre alors que /readyz répond 503, le temps que les répartiteurs de charge cessent de lui envoyer des requêtes ; puis il ferme son écoute. `0s` : aucune attente.", false},
+	{"AIGUILLAGE_DB_CONNECT_TIMEOUT", "30s", "Au démarrage, durée pendant laquelle une base injoignable est réessayée avant l'arrêt avec une erreur. `0s` : une seule tentative.", false},
 	{"AIGUILLAGE_BODY_LIMIT", "1048576", "Taille maximale d'un corps de requête, en octets.", false},
 	{"AIGUILLAGE_PUBLIC_READ_RATE", "20/s", "Lectures de l'API publique permises par adresse de client, en moyenne : `N/s`, `N/m` ou `N/h` ; `0` : sans limite. Au-delà : 429 avec Retry-After.", false},
 	{"AIGUILLAGE_PUBLIC_READ_BURST", "60", "Lectures de l'API publique permises d'un coup par adresse de client (rafale).", false},
@@ -87,7 +98,7 @@ var Variables = []Variable{
 	{"AIGUILLAGE_PUBLIC_WRITE_BURST", "5", "Écritures de l'API publique permises d'un coup par adresse de client (rafale).", false},
 	{"AIGUILLAGE_TRUSTED_PROXIES", "", "Plages d'adresses (CIDR, séparées par des virgules) des mandataires inverses dont l'en-tête X-Forwarded-For est cru, en plus de la boucle locale et des réseaux privés.", false},
 	{"AIGUILLAGE_AUTO_MIGRATE", "false", "`true` : `serve` applique les migrations en attente au démarrage ; `false` : il refuse de démarrer tant que `aiguillage migrate` n'a pas été lancé.", false},
-	{"AIGUILLAGE_JWT_KEYS", "", "Clés de signature des jetons d'accès (Ed25519) : `kid:graine,…`, la première signe ; produites par `aiguillage keys generate`. Vide : une clé éphémère à chaque démarrage (un seul serveur).", true},
+	{"AIGUILLAGE_JWT_KEYS", "", "Clés de signature des jetons d'accès (Ed25519) : `kid:graine,…`, la première signe ; produites par `aiguillage keys generate`. Une graine qui n'est pas aléatoire est refusée. Vide : une clé éphémère à chaque démarrage (un seul serveur), acceptée seulement si AIGUILLAGE_PUBLIC_URL est une adresse locale (développement).", true},
 	{"AIGUILLAGE_ACCESS_TOKEN_TTL", "10m", "Durée de vie d'un jeton d'accès (15 min au plus).", false},
 	{"AIGUILLAGE_REFRESH_TOKEN_TTL", "720h", "Durée de vie d'une session (jeton de rafraîchissement, à usage unique).", false},
 	{"AIGUILLAGE_ADMIN_ORIGINS", "", "Origines autorisées (CORS) à appeler l'API d'administration depuis un navigateur, séparées par des virgules.", false},
@@ -96,6 +107,7 @@ var Variables = []Variable{
 	{"AIGUILLAGE_DB_MAX_OPEN_CONNS", "", "Connexions ouvertes au plus vers la base, par serveur. Vide : 20 sur PostgreSQL (chaque réplique en ouvre en plus une, dédiée à l'écoute des changements : gardez répliques × (valeur + 1) sous `max_connections`, 100 par défaut) ; 4 lectrices sur SQLite (l'écrivain y est toujours unique).", false},
 	{"AIGUILLAGE_DB_MAX_IDLE_CONNS", "", "Connexions inactives gardées ouvertes, au plus. Vide : 10 sur PostgreSQL, 4 sur SQLite.", false},
 	{"AIGUILLAGE_DB_CONN_MAX_LIFETIME", "30m", "Durée de vie d'une connexion du pool avant d'être renouvelée (suivre une bascule ou un pooleur) ; `0` : illimitée.", false},
+	{"AIGUILLAGE_DB_QUERY_TIMEOUT", "10s", "Durée maximale d'une instruction SQL : au-delà (base lente ou injoignable), la requête échoue avec 503 au lieu d'attendre. De 100ms à 10m (les imports et agrégations volumineux ont besoin de quelques secondes par instruction).", false},
 	{"AIGUILLAGE_EVENTS_BUFFER", "50000", "Événements d'usage gardés en mémoire avant écriture ; au-delà, l'API répond 503 avec Retry-After.", false},
 }
 
@@ -229,6 +241,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	} else if c.DBPool.MaxLifetime == 0 {
 		c.DBPool.MaxLifetime = -1 // unlimited, not the store's default
 	}
+	errs = append(errs, c.loadStart(must)...)
+	errs = append(errs, c.loadFaults(must)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}

@@ -19,6 +19,9 @@ const (
 	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
 	EGONE         = "gone" // withdrawn (a contact point its source no longer lists): 410 Gone
+	// EINSUFFICIENTSTORAGE: the database has no room left (disk or database
+	// full); writes are refused with 507 until an operator makes room.
+	EINSUFFICIENTSTORAGE = "insufficient_storage"
 )
 
 // FieldError names one field at fault and says why, in French.

@@ -99,6 +99,9 @@ type JourneyReview struct {
 type ReviewOutcome struct {
 	StepID         string `json:"step_id"`
 	ContactPointID string `json:"contact_point_id"`
+	// ContactPointName is its name (withdrawn contact points are no longer
+	// shown anywhere else to the organisations that named them).
+	ContactPointName string `json:"contact_point_name"`
 	// Draft and Published say where the outcome names it.
 	Draft     bool `json:"draft"`
 	Published bool `json:"published"`

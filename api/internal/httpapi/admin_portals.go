@@ -24,7 +24,9 @@ type PortalKeys interface {
 type portalHandlers struct {
 	svc    *portals.Service
 	impact *impact.Service
-	now    func() time.Time
+	// requests: nil when the requests with a key are not counted.
+	requests *portals.RequestCounter
+	now      func() time.Time
 }
 
 // PortalRequest creates a third-party portal and its API key.
@@ -71,7 +73,42 @@ type PortalUsage struct {
 	KeyPrefix string      `json:"key_prefix,omitempty"`
 	Revoked   bool        `json:"revoked"`
 	Totals    StatsTotals `json:"totals"`
+	// Requests made to the public API with the portal's key; absent for the usage without key (not counted).
+	Requests *PortalRequestCounts `json:"requests,omitempty"`
 } // @name PortalUsage
+
+// PortalRequestCounts are the requests a portal made to the public API with its key over a period (every server adds its counts to the database every 30 seconds). Counts only: no query text, no address.
+type PortalRequestCounts struct {
+	Total int64 `json:"total" example:"1520"`
+	// Success: answered 2xx or 3xx (304 Not Modified included).
+	Success int64 `json:"success" example:"1490"`
+	// ClientErrors: answered 4xx, rate limit refusals (429) included.
+	ClientErrors int64 `json:"client_errors" example:"28"`
+	// ServerErrors: answered 5xx.
+	ServerErrors int64 `json:"server_errors" example:"2"`
+	// ByFamily: every family of endpoints, in a fixed order, with its requests.
+	ByFamily []PortalRequestFamily `json:"by_family"`
+} // @name PortalRequestCounts
+
+// PortalRequestFamily counts the requests to one family of endpoints of the public API.
+type PortalRequestFamily struct {
+	// Family: search (/search), journeys (/organisations/{slug}/journeys/…), outcomes (/outcomes/…), contact-points (/contact-points…), communes (/communes), organisations (/organisations/{slug}, its logo and themes), emergency (/emergency), other (pivots, statistics, usage events, feedback, previews…).
+	Family   string `json:"family" enums:"search,journeys,outcomes,contact-points,communes,organisations,emergency,other"`
+	Requests int64  `json:"requests" example:"640"`
+} // @name PortalRequestFamily
+
+func requestCountsDTO(t *portals.RequestTotals) *PortalRequestCounts {
+	if t == nil {
+		t = &portals.RequestTotals{}
+	}
+	out := &PortalRequestCounts{Total: t.Total(), Success: t.Class(domain.Status2xx) + t.Class(domain.Status3xx),
+		ClientErrors: t.Class(domain.Status4xx), ServerErrors: t.Class(domain.Status5xx),
+		ByFamily: make([]PortalRequestFamily, domain.NumRequestFamilies)}
+	for f := range domain.NumRequestFamilies {
+		out.ByFamily[f] = PortalRequestFamily{Family: f.String(), Requests: t.Family(f)}
+	}
+	return out
+}
 
 // PortalUsageList breaks usage down by portal over a period.
 type PortalUsageList struct {
@@ -80,6 +117,13 @@ type PortalUsageList struct {
 	// Portals: every portal (revoked ones included), then the usage without key.
 	Portals []PortalUsage `json:"portals"`
 } // @name PortalUsageList
+
+func (r *PortalRequestCounts) total() int64 {
+	if r == nil {
+		return 0
+	}
+	return r.Total
+}
 
 func timeString(t *time.Time) *string {
 	if t == nil {
@@ -170,7 +214,7 @@ func (h *portalHandlers) revoke(c echo.Context) error {
 // portalUsage godoc
 //
 //	@Summary		Usage by third-party portal (platform admins)
-//	@Description	The impact indicators of a period (default: the last 30 days; at most 731 days) for each portal, revoked ones included, then for the usage without API key. Aggregated counts only: no search text, nothing about a resident.
+//	@Description	The impact indicators of a period (default: the last 30 days; at most 731 days) for each portal, revoked ones included, then for the usage without API key; and, for each portal, the requests it made to the public API with its key, by family of endpoints (written every 30 seconds by each server: the last seconds may be missing). Aggregated counts only: no search text, no address, nothing about a resident.
 //	@Tags			admin
 //	@Security		BearerAuth
 //	@Produce		json
@@ -191,9 +235,17 @@ func (h *portalHandlers) usage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	totals, err := h.impact.PortalUsage(ctx, period)
-	if err != nil {
-		return err
+	totals := map[string]*impact.Totals{}
+	if h.impact != nil {
+		if totals, err = h.impact.PortalUsage(ctx, period); err != nil {
+			return err
+		}
+	}
+	var requests map[string]*portals.RequestTotals
+	if h.requests != nil {
+		if requests, err = h.requests.Requests(ctx, period.From, period.To); err != nil {
+			return err
+		}
 	}
 	out := PortalUsageList{From: period.From, To: period.To, Portals: make([]PortalUsage, 0, len(ps)+1)}
 	for _, p := range ps {
@@ -203,10 +255,14 @@ func (h *portalHandlers) usage(c echo.Context) error {
 		} else {
 			u.Totals = totalsDTO(impact.Totals{})
 		}
+		if h.requests != nil {
+			u.Requests = requestCountsDTO(requests[p.ID])
+		}
 		out.Portals = append(out.Portals, u)
 	}
+	// Widget usage first, then the calls to the API.
 	slices.SortStableFunc(out.Portals, func(a, b PortalUsage) int {
-		return cmp.Compare(b.Totals.Loads+b.Totals.Searches, a.Totals.Loads+a.Totals.Searches)
+		return cmp.Or(cmp.Compare(b.Totals.Loads+b.Totals.Searches, a.Totals.Loads+a.Totals.Searches), cmp.Compare(b.Requests.total(), a.Requests.total()))
 	})
 	anon := PortalUsage{Name: "Sans clé d'API"}
 	if t := totals[""]; t != nil {

@@ -42,15 +42,16 @@ type problemKind struct {
 }
 
 var problemKinds = map[string]problemKind{
-	domain.EINVALID:      {http.StatusBadRequest, "invalid", "Requête invalide"},
-	domain.ENOTFOUND:     {http.StatusNotFound, "not-found", "Ressource introuvable"},
-	domain.EGONE:         {http.StatusGone, "gone", "Ressource retirée"},
-	domain.ECONFLICT:     {http.StatusConflict, "conflict", "Conflit"},
-	domain.EUNAUTHORIZED: {http.StatusUnauthorized, "unauthorized", "Authentification requise"},
-	domain.EFORBIDDEN:    {http.StatusForbidden, "forbidden", "Accès refusé"},
-	domain.ETOOLARGE:     {http.StatusRequestEntityTooLarge, "too-large", "Requête trop volumineuse"},
-	domain.EUNAVAILABLE:  {http.StatusServiceUnavailable, "unavailable", "Service indisponible"},
-	domain.EINTERNAL:     {http.StatusInternalServerError, "internal", "Erreur interne"},
+	domain.EINVALID:             {http.StatusBadRequest, "invalid", "Requête invalide"},
+	domain.ENOTFOUND:            {http.StatusNotFound, "not-found", "Ressource introuvable"},
+	domain.EGONE:                {http.StatusGone, "gone", "Ressource retirée"},
+	domain.ECONFLICT:            {http.StatusConflict, "conflict", "Conflit"},
+	domain.EUNAUTHORIZED:        {http.StatusUnauthorized, "unauthorized", "Authentification requise"},
+	domain.EFORBIDDEN:           {http.StatusForbidden, "forbidden", "Accès refusé"},
+	domain.ETOOLARGE:            {http.StatusRequestEntityTooLarge, "too-large", "Requête trop volumineuse"},
+	domain.EUNAVAILABLE:         {http.StatusServiceUnavailable, "unavailable", "Service indisponible"},
+	domain.EINSUFFICIENTSTORAGE: {http.StatusInsufficientStorage, "insufficient-storage", "Espace de stockage insuffisant"},
+	domain.EINTERNAL:            {http.StatusInternalServerError, "internal", "Erreur interne"},
 }
 
 // echo's own errors (unknown route, wrong method, body too large…) by status,
@@ -113,9 +114,17 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(he.Code) {
 				p.Detail = msg
 			}
+		case databaseDown(err):
+			// A database error the store did not translate (a transaction
+			// that could not begin…): the database is down or too slow.
+			k := problemKinds[domain.EUNAVAILABLE]
+			p.Type, p.Title, p.Status, p.Detail = problemType(k.slug), k.title, k.status, "La base de données ne répond pas : réessayez dans quelques instants."
 		default:
 			k := problemKinds[domain.EINTERNAL]
 			p.Type, p.Title, p.Status, p.Detail = problemType(k.slug), k.title, k.status, "Erreur interne"
+		}
+		if p.Status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+			c.Response().Header().Set("Retry-After", "5")
 		}
 		if p.Status >= 500 {
 			log.ErrorContext(c.Request().Context(), "request failed",

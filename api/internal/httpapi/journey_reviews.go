@@ -18,6 +18,8 @@ type JourneyReview struct {
 type JourneyReviewOutcome struct {
 	StepID         string `json:"step_id"`
 	ContactPointID string `json:"contact_point_id"`
+	// ContactPointName is the withdrawn contact point's name.
+	ContactPointName string `json:"contact_point_name"`
 	// InDraft and InPublished say where the outcome names it.
 	InDraft     bool `json:"in_draft"`
 	InPublished bool `json:"in_published"`
@@ -49,7 +51,7 @@ func (h *journeyHandlers) reviews(c echo.Context) error {
 	for i, r := range rs {
 		j := JourneyReview{Slug: r.Slug, Title: r.Title, Outcomes: make([]JourneyReviewOutcome, len(r.Outcomes))}
 		for k, o := range r.Outcomes {
-			j.Outcomes[k] = JourneyReviewOutcome{StepID: o.StepID, ContactPointID: o.ContactPointID, InDraft: o.Draft, InPublished: o.Published}
+			j.Outcomes[k] = JourneyReviewOutcome{StepID: o.StepID, ContactPointID: o.ContactPointID, ContactPointName: o.ContactPointName, InDraft: o.Draft, InPublished: o.Published}
 		}
 		out.Journeys[i] = j
 	}

@@ -5,13 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/labstack/echo/v4"
@@ -38,12 +41,46 @@ func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
 }
 
 func (jsonSerializer) Deserialize(c echo.Context, i any) error {
-	dec := json.NewDecoder(c.Request().Body)
+	// The body limit bounds what is read here (a body past it is a 413,
+	// also when it comes chunked, without Content-Length).
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return he
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "Lecture du corps de la requête impossible.").SetInternal(err)
+	}
+	// encoding/json would silently turn invalid bytes into U+FFFD.
+	if !utf8.Valid(body) {
+		return echo.NewHTTPError(http.StatusBadRequest, "Corps JSON invalide : le texte n'est pas encodé en UTF-8.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(i); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "Corps JSON invalide : "+err.Error()).SetInternal(err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return echo.NewHTTPError(http.StatusBadRequest, "Corps JSON invalide : contenu après la fin du document.")
+	}
 	return nil
+}
+
+// jsonBinder binds request bodies as JSON only. Echo's default binder
+// also reads XML and forms (a form posted from another site would reach
+// the handlers): any other Content-Type is refused with 415.
+type jsonBinder struct{}
+
+func (jsonBinder) Bind(i any, c echo.Context) error {
+	req := c.Request()
+	if req.ContentLength == 0 {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if err != nil || (mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
+		return echo.ErrUnsupportedMediaType
+	}
+	return c.Echo().JSONSerializer.Deserialize(c, i)
 }
 
 // bufferedWriter holds a response so its ETag can be computed.

@@ -18,6 +18,13 @@ type Readiness interface {
 	MigrationsPending(ctx context.Context) (bool, error)
 }
 
+// Draining is implemented by a Readiness whose server may be shutting
+// down: /readyz then answers 503 at once, while requests are still served,
+// so that load balancers stop routing to it before it closes.
+type Draining interface {
+	Draining() bool
+}
+
 type opsHandlers struct {
 	ready Readiness
 	spec  []byte
@@ -46,10 +53,16 @@ func (h *opsHandlers) healthz(c echo.Context) error {
 //	@Success		200	{object}	Health
 //	@Failure		503	{object}	Health
 //	@Router			/readyz [get]
+//
+// Once the server is shutting down (Draining), it answers 503 with the
+// status "draining" (no checks).
 func (h *opsHandlers) readyz(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
+	if d, ok := h.ready.(Draining); ok && d.Draining() {
+		return c.JSON(http.StatusServiceUnavailable, Health{Status: "draining"})
+	}
 	out := Health{Status: "ok", Checks: map[string]string{"database": "ok", "migrations": "ok"}}
 	if err := h.ready.Ping(ctx); err != nil {
 		out.Status, out.Checks["database"], out.Checks["migrations"] = "unavailable", "unreachable", "unknown"

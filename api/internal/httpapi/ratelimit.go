@@ -52,58 +52,90 @@ func DefaultPublicRateLimits() PublicRateLimits {
 // must be valid (else 401, never a silent fall back to the anonymous
 // limits), and the limits, multiplied by the portal's multiplier, count
 // per portal instead of per address. No header: the per-address limits.
-func publicRateLimit(limits *PublicRateLimits, keys PortalKeys) echo.MiddlewareFunc {
+//
+// The requests with a valid key are counted for the portal once answered
+// (requests, nil: not counted): their errors are handled here, so that
+// the status is known.
+func publicRateLimit(limits *PublicRateLimits, keys PortalKeys, requests *portalRequests) echo.MiddlewareFunc {
 	l := DefaultPublicRateLimits()
 	if limits != nil {
 		l = *limits
 	}
-	read, write, event := rateLimiter(l.Read), rateLimiter(l.Write), rateLimiter(l.Events)
-	keyed := newPortalLimiters(l)
+	pl := &publicLimits{read: rateLimiter(l.Read), write: rateLimiter(l.Write), event: rateLimiter(l.Events),
+		keys: keys, keyed: newPortalLimiters(l), requests: requests}
+	// Echo applies this to the route's handler on every request: the
+	// closure holds two words, and only the limiter of the request's class
+	// is applied.
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		reads, writes, events := read(next), write(next), event(next)
-		return func(c echo.Context) error {
-			req := c.Request()
-			if !strings.HasPrefix(req.URL.Path, "/api/v1/public/") {
-				return next(c)
-			}
-			anonymous, kind := reads, classRead
-			switch {
-			case req.Method == http.MethodGet, req.Method == http.MethodHead, req.Method == http.MethodOptions:
-			case req.URL.Path == "/api/v1/public/events":
-				anonymous, kind = events, classEvents
-			default:
-				anonymous, kind = writes, classWrite
-			}
-			// A preflight never carries the key (browsers send no custom
-			// header with it): it stays anonymous.
-			if values, sent := req.Header[apiKeyHeader]; sent && req.Method != http.MethodOptions {
-				if keys == nil {
-					return invalidAPIKey(c, "Ce serveur n'accepte pas de clé d'API. Retirez l'en-tête X-API-Key.")
-				}
-				if len(values) != 1 {
-					return invalidAPIKey(c, "Envoyez une seule clé d'API (en-tête X-API-Key).")
-				}
-				p, err := keys.Authenticate(req.Context(), values[0])
-				if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
-					return invalidAPIKey(c, domain.ErrorMessage(err))
-				}
-				if err != nil {
-					return err
-				}
-				c.Set(portalKey, p.ID)
-				if ok, retryAfter := keyed.allow(p, kind); !ok {
-					c.Response().Header().Set("Retry-After", retryAfter)
-					wait := retryAfter + " secondes"
-					if retryAfter == "1" {
-						wait = "une seconde"
-					}
-					return echo.NewHTTPError(http.StatusTooManyRequests, "Trop de requêtes avec la clé de ce portail : réessayez dans "+wait+".")
-				}
-				return next(c)
-			}
-			return anonymous(c)
-		}
+		return func(c echo.Context) error { return pl.serve(c, next) }
 	}
+}
+
+// publicLimits are the limiters of publicRateLimit.
+type publicLimits struct {
+	read, write, event echo.MiddlewareFunc
+	keys               PortalKeys
+	keyed              *portalLimiters
+	requests           *portalRequests
+}
+
+func (pl *publicLimits) serve(c echo.Context, next echo.HandlerFunc) error {
+	req := c.Request()
+	if !strings.HasPrefix(req.URL.Path, "/api/v1/public/") {
+		return next(c)
+	}
+	anonymous, kind := pl.read, classRead
+	switch {
+	case req.Method == http.MethodGet, req.Method == http.MethodHead, req.Method == http.MethodOptions:
+	case req.URL.Path == "/api/v1/public/events":
+		anonymous, kind = pl.event, classEvents
+	default:
+		anonymous, kind = pl.write, classWrite
+	}
+	// A preflight never carries the key (browsers send no custom header
+	// with it): it stays anonymous.
+	if values, sent := req.Header[apiKeyHeader]; sent && req.Method != http.MethodOptions {
+		if pl.keys == nil {
+			return invalidAPIKey(c, "Ce serveur n'accepte pas de clé d'API. Retirez l'en-tête X-API-Key.")
+		}
+		if len(values) != 1 {
+			return invalidAPIKey(c, "Envoyez une seule clé d'API (en-tête X-API-Key).")
+		}
+		p, err := pl.keys.Authenticate(req.Context(), values[0])
+		if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
+			return invalidAPIKey(c, domain.ErrorMessage(err))
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(portalKey, p.ID)
+		err = pl.keyed.serve(c, next, p, kind)
+		if pl.requests == nil {
+			return err
+		}
+		// Count the answer's status: the error is answered here. (A
+		// panicking handler is not counted: Recover, above, answers it.)
+		if err != nil {
+			c.Error(err)
+		}
+		pl.requests.count(c, p)
+		return nil
+	}
+	return anonymous(next)(c)
+}
+
+// serve passes a request made with p's key to next if the portal's bucket
+// of that class has a token, else answers 429.
+func (pl *portalLimiters) serve(c echo.Context, next echo.HandlerFunc, p *domain.Portal, kind int) error {
+	if ok, retryAfter := pl.allow(p, kind); !ok {
+		c.Response().Header().Set("Retry-After", retryAfter)
+		wait := retryAfter + " secondes"
+		if retryAfter == "1" {
+			wait = "une seconde"
+		}
+		return echo.NewHTTPError(http.StatusTooManyRequests, "Trop de requêtes avec la clé de ce portail : réessayez dans "+wait+".")
+	}
+	return next(c)
 }
 
 // apiKeyHeader carries a third-party portal's API key.

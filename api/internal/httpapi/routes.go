@@ -113,7 +113,7 @@ func (s *Server) routes(e *echo.Echo) {
 		adm.GET("/portals", s.portals.list)
 		adm.POST("/portals", s.portals.create)
 		adm.POST("/portals/:id/revoke", s.portals.revoke)
-		if s.portals.impact != nil {
+		if s.portals.impact != nil || s.portals.requests != nil {
 			adm.GET("/portals/stats", s.portals.usage)
 		}
 	}

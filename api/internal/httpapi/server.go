@@ -77,6 +77,10 @@ type Deps struct {
 	// Portals manages the third-party portals' API keys; nil: the public
 	// API refuses any X-API-Key header, and the admin routes are absent.
 	Portals *portals.Service
+	// PortalRequests counts the public requests made with each portal's
+	// key, for the portals' statistics; nil: not counted (the metric
+	// aiguillage_portal_requests_total still is, with Portals).
+	PortalRequests *portals.RequestCounter
 	// OpenData exports the partners' directories and journeys and serves
 	// the open data dump of the national commons under /opendata/; nil
 	// serves neither.
@@ -147,13 +151,15 @@ func New(d Deps) (*Server, error) {
 		s.statsCache = newResponseCache(d.Impact.Written)
 	}
 	var keys PortalKeys
+	var keyed *portalRequests
 	if d.Portals != nil {
 		now := d.Now
 		if now == nil {
 			now = time.Now
 		}
-		s.portals = &portalHandlers{svc: d.Portals, impact: d.Impact, now: now}
+		s.portals = &portalHandlers{svc: d.Portals, impact: d.Impact, requests: d.PortalRequests, now: now}
 		keys = d.Portals
+		keyed = newPortalRequests(d.PortalRequests, d.Registry)
 	}
 	if s.exports, err = newExportHandlers(d); err != nil {
 		return nil, err
@@ -161,6 +167,7 @@ func New(d Deps) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.JSONSerializer = jsonSerializer{}
+	e.Binder = jsonBinder{}
 	e.HTTPErrorHandler = errorHandler(d.Logger)
 	// Behind a proxy, the per-address login throttle and rate limits must
 	// see the client: trust X-Forwarded-For only from loopback, private
@@ -186,7 +193,7 @@ func New(d Deps) (*Server, error) {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(d.BodyLimit, 10) + "B",
 			Skipper: func(c echo.Context) bool { return importPath(c.Request().URL.Path) }}),
 		securityHeaders,
-		publicRateLimit(d.PublicRateLimits, keys),
+		publicRateLimit(d.PublicRateLimits, keys, keyed),
 	)
 	s.routes(e)
 	s.echo = e

@@ -72,7 +72,7 @@ func TestJourneyReviewsOfWithdrawnContactPoints(t *testing.T) {
 		storetest.MustExec(t, s, "UPDATE contact_points SET withdrawn_at = $1 WHERE id = $2", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), gone)
 
 		rec := e.do(t, http.MethodGet, base+"/journey-reviews", tok, "")
-		want := `{"journeys":[{"slug":"aides","title":"Aides","outcomes":[{"step_id":"fin","contact_point_id":"` + gone + `","in_draft":true,"in_published":true}]}]}`
+		want := `{"journeys":[{"slug":"aides","title":"Aides","outcomes":[{"step_id":"fin","contact_point_id":"` + gone + `","contact_point_name":"Point","in_draft":true,"in_published":true}]}]}`
 		if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != want {
 			t.Errorf("reviews: %d %s", rec.Code, rec.Body)
 		}

@@ -82,6 +82,9 @@ type Service struct {
 	cutoff     func(time.Time) time.Time
 	generation func() uint64
 	partners   *expirable.LRU[string, *partner]
+	// lastKnown keeps the last partners read, without expiry: events keep
+	// being accepted (buffered) while the database does not answer.
+	lastKnown *expirable.LRU[string, *partner]
 
 	batchSize  int
 	flushEvery time.Duration
@@ -121,6 +124,7 @@ func New(o Options) *Service {
 	s := &Service{
 		store: o.Store, admin: o.Admin, log: o.Logger, now: o.Now, cutoff: o.Cutoff, generation: o.Generation,
 		partners:  expirable.NewLRU[string, *partner](4096, nil, 30*time.Second),
+		lastKnown: expirable.NewLRU[string, *partner](4096, nil, 0),
 		batchSize: o.BatchSize, flushEvery: o.FlushEvery, max: o.BufferSize,
 		wake: make(chan struct{}, 1), closing: make(chan struct{}), abort: make(chan struct{}), done: make(chan struct{}),
 		metrics: newMetrics(o.Registerer),
@@ -171,12 +175,17 @@ func (s *Service) partner(ctx context.Context, slug string) (*partner, error) {
 		case domain.ErrorCode(err) == domain.ENOTFOUND:
 			p = &partner{generation: gen}
 		case err != nil:
+			// The database does not answer: the partner as last read.
+			if known, ok := s.lastKnown.Get(slug); ok && domain.ErrorCode(err) == domain.EUNAVAILABLE {
+				return known, nil
+			}
 			return nil, err
 		default:
 			p = &partner{id: org.ID, name: org.Name, generation: gen}
 			for _, e := range org.EntryPoints {
 				p.entries = append(p.entries, e.Slug)
 			}
+			s.lastKnown.Add(slug, p)
 		}
 		s.partners.Add(slug, p)
 	}

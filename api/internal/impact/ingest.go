@@ -195,7 +195,12 @@ func (s *Service) insert(ctx context.Context, batch []domain.UsageEvent) (int, e
 }
 
 // transient reports whether a failed write may succeed later: the
-// database does not answer, or the write was cut short.
+// database does not answer, has no room left (the events stay in the
+// buffer until an operator makes room), or the write was cut short.
 func transient(ctx context.Context, st Store, err error) bool {
+	switch domain.ErrorCode(err) {
+	case domain.EUNAVAILABLE, domain.EINSUFFICIENTSTORAGE:
+		return true
+	}
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || st.Ping(ctx) != nil
 }

@@ -198,14 +198,14 @@ func (t *tracking) begin(ctx context.Context, format Format, name string) error 
 	}
 	t.resumed, t.from, t.committed = resumed, t.run.Checkpoint, t.run.Checkpoint
 	t.jobs, t.wdone = make(chan job, 1), make(chan struct{})
-	go t.write()
+	go t.write(t.jobs) // its own reference: wait() sets t.jobs to nil, maybe before the goroutine starts
 	return nil
 }
 
 // write commits the batches in order, until jobs is closed.
-func (t *tracking) write() {
+func (t *tracking) write(jobs <-chan job) {
 	defer close(t.wdone)
-	for j := range t.jobs {
+	for j := range jobs {
 		if t.werr != nil {
 			continue // drain: the parsing is being stopped
 		}

@@ -150,6 +150,8 @@ func translate(err error, what string) error {
 		return &domain.Error{Code: domain.ECONFLICT, Message: what + " existe déjà.", Err: err}
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
 		return &domain.Error{Code: domain.EINVALID, Message: what + " fait référence à un élément inexistant.", Err: err}
+	case Unavailable(err):
+		return unavailable(err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	default:

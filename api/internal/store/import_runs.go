@@ -319,24 +319,30 @@ func journeyReviews(db *gorm.DB, organisationID string, ids []string) ([]domain.
 	if len(refs) == 0 {
 		return nil, nil
 	}
-	withdrawn := map[string]bool{}
-	if ids != nil {
-		for _, id := range ids {
-			withdrawn[id] = true
+	// The contact points the outcomes name: their names, and which are
+	// withdrawn (ids when given: those a run is withdrawing).
+	var named []string
+	for _, r := range refs {
+		named = append(named, r.cp)
+	}
+	slices.Sort(named)
+	names, withdrawn := map[string]string{}, map[string]bool{}
+	for _, id := range ids {
+		withdrawn[id] = true
+	}
+	for chunk := range slices.Chunk(slices.Compact(named), 500) {
+		var found []struct {
+			ID          string
+			Name        string
+			WithdrawnAt *time.Time
 		}
-	} else {
-		var named []string
-		for _, r := range refs {
-			named = append(named, r.cp)
+		if err := db.Model(&contactPointRow{}).Select("id, name, withdrawn_at").Where("id IN ?", chunk).Find(&found).Error; err != nil {
+			return nil, translate(err, "Points de contact")
 		}
-		slices.Sort(named)
-		for chunk := range slices.Chunk(slices.Compact(named), 500) {
-			var found []string
-			if err := db.Model(&contactPointRow{}).Where("id IN ? AND withdrawn_at IS NOT NULL", chunk).Pluck("id", &found).Error; err != nil {
-				return nil, translate(err, "Points de contact")
-			}
-			for _, id := range found {
-				withdrawn[id] = true
+		for _, f := range found {
+			names[f.ID] = f.Name
+			if ids == nil && f.WithdrawnAt != nil {
+				withdrawn[f.ID] = true
 			}
 		}
 	}
@@ -356,7 +362,7 @@ func journeyReviews(db *gorm.DB, organisationID string, ids []string) ([]domain.
 		jr := &out[k]
 		i := slices.IndexFunc(jr.Outcomes, func(o domain.ReviewOutcome) bool { return o.StepID == r.step && o.ContactPointID == r.cp })
 		if i < 0 {
-			jr.Outcomes = append(jr.Outcomes, domain.ReviewOutcome{StepID: r.step, ContactPointID: r.cp})
+			jr.Outcomes = append(jr.Outcomes, domain.ReviewOutcome{StepID: r.step, ContactPointID: r.cp, ContactPointName: names[r.cp]})
 			i = len(jr.Outcomes) - 1
 		}
 		if r.published {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
@@ -117,8 +118,8 @@ func TestImportRunsWithdrawAndReinstate(t *testing.T) {
 		if !slices.Equal(r3.WithdrawnIDs, gone) {
 			t.Errorf("withdrawn ids %v, want %v", r3.WithdrawnIDs, gone)
 		}
-		if len(r3.Journeys) != 1 || r3.Journeys[0].Slug != "aides" || len(r3.Journeys[0].Outcomes) != 1 ||
-			r3.Journeys[0].Outcomes[0] != (domain.ReviewOutcome{StepID: "fin", ContactPointID: named, Draft: true}) {
+		if len(r3.Journeys) != 1 || r3.Journeys[0].Slug != "aides" || len(r3.Journeys[0].Outcomes) != 1 || r3.Journeys[0].Outcomes[0].ContactPointName == "" ||
+			r3.Journeys[0].Outcomes[0] != (domain.ReviewOutcome{StepID: "fin", ContactPointID: named, ContactPointName: r3.Journeys[0].Outcomes[0].ContactPointName, Draft: true}) {
 			t.Errorf("journeys to review: %+v", r3.Journeys)
 		}
 		if s.Generation() == gen {
@@ -137,7 +138,7 @@ func TestImportRunsWithdrawAndReinstate(t *testing.T) {
 			t.Errorf("withdrawn contact point: %+v, %v", c, err)
 		}
 		reviews, err := s.FindJourneysToReview(ctx, partner.ID)
-		if err != nil || len(reviews) != 1 || reviews[0].Outcomes[0].ContactPointID != named {
+		if err != nil || len(reviews) != 1 || reviews[0].Outcomes[0].ContactPointID != named || reviews[0].Outcomes[0].ContactPointName != c.Name {
 			t.Errorf("journeys to review: %+v, %v", reviews, err)
 		}
 
@@ -310,4 +311,29 @@ func TestImportRunRefusesMassWithdrawal(t *testing.T) {
 			t.Fatalf("--full: %+v", forced)
 		}
 	})
+}
+
+// A file smaller than one batch finishes before the writer may even have
+// started: the run must still end (it once waited for a writer reading a
+// channel already set to nil).
+func TestImportRunOfATinyFileEnds(t *testing.T) {
+	ref, err := geo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiny := annuaireFile(t, ref, "2026-11-03_data.gouv_local.json", annuairegen.Options{Services: 1, Seed: 3})
+	s := storetest.New(t, store.SQLite)
+	org := seedOrg(t, s, "communs")
+	for i := range 30 {
+		done := make(chan *domain.ImportRun, 1)
+		go func() { done <- importRun(t, context.Background(), s, s, ref, org.ID, tiny, nil) }()
+		select {
+		case run := <-done:
+			if run.Status != domain.ImportCompleted {
+				t.Fatalf("run %d: %+v", i, run)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("run %d of a one-office file never ended", i)
+		}
+	}
 }

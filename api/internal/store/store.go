@@ -44,6 +44,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// QueryTimeout bounds each SQL statement and the start of each
+	// transaction (none when zero: tools and tests; the server's
+	// configuration sets AIGUILLAGE_DB_QUERY_TIMEOUT, DefaultQueryTimeout);
+	// PingTimeout bounds the first ping Open makes (DefaultPingTimeout when
+	// zero). See guard.
+	QueryTimeout, PingTimeout time.Duration
 	// Pool sizes the connection pool (PostgreSQL) or the readers' pool
 	// (SQLite, whose single writer has one connection); zero fields take
 	// the defaults: 20 open and 10 idle connections on PostgreSQL, 4
@@ -183,7 +189,10 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	cfg := func() *gorm.Config {
 		return &gorm.Config{
 			TranslateError: true,
-			NowFunc:        func() time.Time { return opts.Now().UTC() },
+			// Open pings itself, within PingTimeout: GORM's ping has no
+			// deadline and would wait forever on a server that never answers.
+			DisableAutomaticPing: true,
+			NowFunc:              func() time.Time { return opts.Now().UTC() },
 			Logger: logger.NewSlogLogger(opts.Logger, logger.Config{
 				SlowThreshold:             200 * time.Millisecond,
 				LogLevel:                  logger.Warn,
@@ -258,8 +267,23 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 			s.r = r
 		}
 	}
-	if err := s.Ping(ctx); err != nil {
+	if err := s.guard(opts.QueryTimeout); err != nil {
 		_ = s.Close()
+		return nil, fmt.Errorf("register statement guards: %w", err)
+	}
+	if opts.PingTimeout <= 0 {
+		opts.PingTimeout = DefaultPingTimeout
+	}
+	pctx, cancel := context.WithTimeout(ctx, opts.PingTimeout)
+	defer cancel()
+	if err := s.Ping(pctx); err != nil {
+		_ = s.Close()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = fmt.Errorf("no answer within %s: %w", opts.PingTimeout, err)
+		}
+		if dialect == Postgres {
+			return nil, fmt.Errorf("open PostgreSQL %s: %w", redactURL(dsn), err)
+		}
 		return nil, err
 	}
 	return s, nil

@@ -6,6 +6,7 @@ import { errorMessage, unwrap } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { fr, formatDate, formatNumber, formatPercent } from '../../i18n/fr';
 import { isStale, type AdminContactPoint } from '../contact-points/model';
+import { JourneyReviewAlert } from '../journeys/Reviews';
 
 /** Every contact point of the org (the list API has no "verified before" filter yet). */
 function useStaleContactPoints(org: string) {
@@ -47,6 +48,7 @@ export function DashboardPage() {
   const t = stats.data?.totals;
   return (
     <Page title={fr.nav.dashboard} context={org}>
+      <JourneyReviewAlert org={org} />
       <section aria-labelledby="usage-title" className="fr-mb-6w">
         <h2 id="usage-title" className="fr-h3">
           Utilisation du widget

@@ -20,6 +20,8 @@ import { JourneyTree } from './Tree';
 import { JY, StepForm } from './StepForm';
 import { HistoryPanel } from './HistoryPanel';
 import { PreviewPanel } from './PreviewPanel';
+import { ReviewNotice } from './Reviews';
+import { outcomesAt, reviewsKey, useJourneyReviews } from './reviewModel';
 import { addStep, fieldLabel, findStep, limits, normalise, placeProblem, problemsByStep, stepName, type Journey, type Slot, type StepKind, type ValidationProblem } from './model';
 import './journeys.css';
 
@@ -93,6 +95,10 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
   const pivots = usePivots();
   const pivotChoices = useMemo(() => (pivots.data ?? []).map((p) => ({ value: p.code ?? '', label: `${p.label} (${p.code})` })), [pivots.data]);
 
+  // Outcomes naming a contact point its source withdrew (draft or live version).
+  const reviews = useJourneyReviews(org);
+  const review = reviews.data?.find((r) => r.slug === slug);
+
   const errors = fieldErrors(error);
   const conflict = error instanceof ApiError && error.isConflict;
 
@@ -103,6 +109,7 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
     qc.setQueryData(['journey', org, slug], next);
     void qc.invalidateQueries({ queryKey: ['journeys', org] });
     void qc.invalidateQueries({ queryKey: ['journey-diff', org, slug] });
+    void qc.invalidateQueries({ queryKey: reviewsKey(org) });
     setPublishProblems(null);
     setNotice(message);
   };
@@ -200,6 +207,17 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
         </div>
       )}
 
+      {review && (
+        <ReviewNotice
+          review={review}
+          doc={doc}
+          onGo={(step) => {
+            const k = findStep(doc, step)?.outcome?.contact_points?.findIndex((id) => review.outcomes?.some((o) => o.step_id === step && o.contact_point_id === id)) ?? -1;
+            goToProblem(step, k >= 0 ? `outcome.contact_points[${k}]` : 'outcome.contact_points');
+          }}
+          onPublish={() => setParam('onglet', 'publication')}
+        />
+      )}
       <ProblemsPanel problems={problemList} pending={validation.isPending} dirty={dirty} stepText={(id) => stepName(findStep(doc, id), id)} onGo={goToProblem} fromPublish={publishProblems !== null} />
 
       <Tabs label="Édition du parcours" tabs={tabs} selectedTabId={tab} onTabChange={(t) => setParam('onglet', t)}>
@@ -210,7 +228,7 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
               <JourneyTree doc={doc} selected={selected} problems={problems} readOnly={readOnly} onSelect={select} onCreate={create} />
             </div>
             <div className="fr-col-12 fr-col-lg-7">
-              <StepForm org={org} doc={doc} stepId={selected} problems={problems.get(selected) ?? []} pivots={pivotChoices} readOnly={readOnly} onChange={setDoc} onSelect={(id) => setParam('etape', id)} onCreate={create} />
+              <StepForm org={org} doc={doc} stepId={selected} problems={problems.get(selected) ?? []} pivots={pivotChoices} readOnly={readOnly} reviewed={outcomesAt(reviews.data, slug, selected)} onChange={setDoc} onSelect={(id) => setParam('etape', id)} onCreate={create} />
             </div>
           </div>
         )}

@@ -11,6 +11,7 @@ import { formatDateTime } from '../../i18n/fr';
 import { useDiff, useVersions } from './api';
 import { useOrganisation } from '../../api/organisation';
 import { fieldLabel, type ValidationProblem } from './model';
+import { reviewsKey } from './reviewModel';
 
 type Props = {
   org: string;
@@ -48,6 +49,7 @@ export function HistoryPanel({ org, slug, draftVersion, dirty, readOnly, onPubli
       qc.invalidateQueries({ queryKey: ['journey-versions', org, slug] }),
       qc.invalidateQueries({ queryKey: ['journey-diff', org, slug] }),
       qc.invalidateQueries({ queryKey: ['journeys', org] }),
+      qc.invalidateQueries({ queryKey: reviewsKey(org) }),
     ]);
     await onPublished(message);
   };

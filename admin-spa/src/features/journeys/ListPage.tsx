@@ -14,6 +14,8 @@ import { fr, formatDateTime } from '../../i18n/fr';
 import { useJourneys } from './api';
 import { addStep, limits, slugify } from './model';
 import { exportJourneys, journeyExportFormats } from './exports';
+import { ReviewBadge } from './Reviews';
+import { firstOutcome, reviewHref, useJourneyReviews, useReviewedDrafts } from './reviewModel';
 
 export function JourneyListPage() {
   const { org = '' } = useParams();
@@ -22,6 +24,9 @@ export function JourneyListPage() {
   const list = useJourneys(org);
   const [creating, setCreating] = useState(false);
   const rows = list.data ?? [];
+  const reviews = useJourneyReviews(org);
+  const drafts = useReviewedDrafts(org, reviews.data ?? []);
+  const reviewOf = (slug?: string) => reviews.data?.find((r) => r.slug === slug);
   return (
     <Page
       title={fr.nav.journeys}
@@ -43,7 +48,7 @@ export function JourneyListPage() {
         <Alert as="h2" severity="error" title="Chargement impossible" description={errorMessage(list.error)} />
       ) : (
         <>
-          <p role="status">{list.isPending ? 'Chargement…' : rows.length === 0 ? 'Aucun parcours pour le moment.' : `${rows.length} parcours`}</p>
+          <p role="status">{list.isPending ? 'Chargement…' : rows.length === 0 ? 'Aucun parcours pour le moment.' : `${rows.length} parcours${reviews.data?.length ? `, dont ${reviews.data.length} à revoir` : ''}`}</p>
           {rows.length > 0 && (
             <div className="app-table-wrap">
               <table className="app-table">
@@ -56,19 +61,26 @@ export function JourneyListPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.map((j) => (
-                    <tr key={j.slug}>
-                      <td>
-                        <Link to={`/o/${org}/parcours/${j.slug}`}>{j.title}</Link>
-                        <br />
-                        <span className="fr-text--xs">{j.slug}</span>
-                      </td>
-                      <td>
-                        <JourneyState published={j.published_version ?? 0} />
-                      </td>
-                      <td>{formatDateTime(j.updated_at)}</td>
-                    </tr>
-                  ))}
+                  {rows.map((j) => {
+                    const review = reviewOf(j.slug);
+                    const described = `review-${j.slug}`;
+                    return (
+                      <tr key={j.slug}>
+                        <td>
+                          <Link to={review ? reviewHref(org, j.slug ?? '', firstOutcome(review)) : `/o/${org}/parcours/${j.slug}`} aria-describedby={review ? described : undefined}>
+                            {j.title}
+                          </Link>
+                          <br />
+                          <span className="fr-text--xs">{j.slug}</span>
+                        </td>
+                        <td>
+                          <JourneyState published={j.published_version ?? 0} />
+                          {review && <ReviewBadge id={described} review={review} doc={drafts[j.slug ?? '']} />}
+                        </td>
+                        <td>{formatDateTime(j.updated_at)}</td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </table>
             </div>

@@ -27,6 +27,7 @@ import {
   type StepKind,
 } from './model';
 import { ContactPointPicker, PickList, type Choice } from './Pickers';
+import type { ReviewOutcome } from './reviewModel';
 
 export const JY = 'jy';
 /** The id of a step's field, as validation problems name it (focusable from the problem list). */
@@ -39,13 +40,15 @@ type Props = {
   problems: PlacedProblem[];
   pivots: Choice[];
   readOnly: boolean;
+  /** The API's journey reviews of this step (withdrawn contact points). */
+  reviewed?: ReviewOutcome[];
   onChange: (doc: Journey) => void;
   onSelect: (id: string) => void;
   onCreate: (kind: StepKind, slot: Slot) => void;
 };
 
 /** Edits one step: its kind, words, choices or outcome. */
-export function StepForm({ org, doc, stepId, problems, pivots, readOnly, onChange, onSelect, onCreate }: Props) {
+export function StepForm({ org, doc, stepId, problems, pivots, readOnly, reviewed = [], onChange, onSelect, onCreate }: Props) {
   const step = findStep(doc, stepId);
   const [idDraft, setIdDraft] = useState(stepId);
   const [idError, setIdError] = useState('');
@@ -235,7 +238,8 @@ export function StepForm({ org, doc, stepId, problems, pivots, readOnly, onChang
               id={stepFieldId(stepId, 'outcome.contact_points')}
               chosen={step.outcome?.contact_points ?? []}
               onChange={(v) => setOutcome({ contact_points: v })}
-              error={err('outcome.contact_points') ?? errUnder('outcome.contact_points')}
+              problems={problems}
+              reviewed={reviewed}
               disabled={readOnly}
             />
             <PickList

@@ -1,7 +1,8 @@
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
-import { useApi } from '../../auth/AuthContext';
+import { useApi, useAuth } from '../../auth/AuthContext';
 import { unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
+import type { Api } from '../../api/client';
 
 export type JourneyDraft = components['schemas']['JourneyDraft'];
 export type Pivot = components['schemas']['Pivot'];
@@ -14,17 +15,22 @@ export function useJourneys(org: string) {
   });
 }
 
-/** A journey's draft and its version (the ETag, sent back in If-Match). */
-export function useJourneyDraft(org: string, slug: string) {
-  const api = useApi();
-  return useQuery({
+/** The query of a journey's draft and its version (the ETag, sent back in If-Match). */
+export function journeyDraftQuery(api: Api, org: string, slug: string) {
+  return {
     queryKey: ['journey', org, slug],
     queryFn: async () => {
       const r = await api.client.GET('/api/v1/admin/organisations/{org}/journeys/{journey}', { params: { path: { org, journey: slug } } });
       const d = unwrap(r);
       return { draft: d, etag: r.response.headers.get('ETag') ?? `"${d.draft_version}"` };
     },
-  });
+  };
+}
+
+/** A journey's draft and its version (the ETag, sent back in If-Match). */
+export function useJourneyDraft(org: string, slug: string) {
+  const api = useApi();
+  return useQuery(journeyDraftQuery(api, org, slug));
 }
 
 export function useVersions(org: string, slug: string) {
@@ -84,19 +90,46 @@ export function useContactSearch(org: string, q: string) {
   });
 }
 
+/**
+ * What the admin app knows of a chosen contact point: its name, or why it
+ * has none. A contact point withdrawn by its source (the national annuaire,
+ * France services) answers 410 to the public read, without its name; the
+ * organisation's admin read only knows the organisation's own contact points,
+ * so its name stays unknown (except to platform admins, who can read the
+ * national commons).
+ */
+export type ContactName = { name?: string; withdrawn?: boolean; missing?: boolean };
+
+/** The national commons, whose contact points platform admins can read. */
+export const COMMONS = 'communs-nationaux';
+
 /** Names of contact points already chosen (public read: any public contact point). */
 export function useContactNames(ids: string[]) {
-  const api = useApi();
+  const { api, me } = useAuth();
+  const platform = !!me?.platform_admin;
   return useQuery({
-    queryKey: ['contact-names', [...ids].sort()],
+    queryKey: ['contact-names', [...ids].sort(), platform],
     enabled: ids.length > 0,
     staleTime: 5 * 60_000,
     queryFn: async () => {
-      const names: Record<string, string> = {};
+      const names: Record<string, ContactName> = {};
       await Promise.all(
         ids.map(async (id) => {
           const r = await api.client.GET('/api/v1/public/contact-points/{id}', { params: { path: { id } } });
-          names[id] = r.response.ok ? (r.data?.name ?? id) : `point de contact introuvable (${id})`;
+          if (r.response.ok) {
+            names[id] = { name: r.data?.name || undefined };
+            return;
+          }
+          if (r.response.status !== 410) {
+            names[id] = { missing: true };
+            return;
+          }
+          const withdrawn: ContactName = { withdrawn: true };
+          if (platform) {
+            const own = await api.client.GET('/api/v1/admin/organisations/{org}/contact-points/{id}', { params: { path: { org: COMMONS, id } } });
+            if (own.response.ok) withdrawn.name = own.data?.name || undefined;
+          }
+          names[id] = withdrawn;
         }),
       );
       return names;

@@ -8,7 +8,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { errorMessage, fieldErrors } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { fr, formatDateTime, formatNumber } from '../../i18n/fr';
-import { useCreatePortal, usePortalUsage, usePortals, useRevokePortal, type CreatedPortal, type Portal } from './api';
+import { useCreatePortal, usePortalUsage, usePortals, useRevokePortal, type CreatedPortal, type Portal, type PortalRequestCounts } from './api';
 
 /** « Portails partenaires »: the third-party portals' API keys (platform admins). */
 export function PortalsPage() {
@@ -31,7 +31,7 @@ function Portals({ org }: { org: string }) {
   const [created, setCreated] = useState<CreatedPortal | null>(null);
   const [confirm, setConfirm] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const usageOf = (id?: string) => usage.data?.portals?.find((u) => u.id === id)?.totals;
+  const usageOf = (id?: string) => usage.data?.portals?.find((u) => u.id === id);
 
   const onRevoke = (p: Portal) =>
     revoke.mutate(p.id!, {
@@ -46,6 +46,10 @@ function Portals({ org }: { org: string }) {
       <p>
         Un portail partenaire (site d'une collectivité, d'une association…) qui interroge l'API publique peut recevoir une clé d'API. Envoyée dans l'en-tête <code>X-API-Key</code>, elle relève ses limites de
         requêtes et attribue son usage au portail dans les statistiques. Sans clé, l'API reste ouverte à tous, avec les limites par adresse.
+      </p>
+      <p className="fr-text--sm">
+        Les appels à l'API faits avec une clé sont comptés par jour et par famille (recherche, parcours, points de contact…), sans la requête ni l'adresse de l'appelant ; ils apparaissent ici
+        en moins d'une minute.
       </p>
       {notice && (
         <div role="status">
@@ -76,12 +80,14 @@ function Portals({ org }: { org: string }) {
                 <th scope="col">Créée le</th>
                 <th scope="col">Dernière utilisation</th>
                 <th scope="col">Affichages et recherches (30 jours)</th>
+                <th scope="col">Appels à l'API (30 j)</th>
                 <th scope="col">État</th>
               </tr>
             </thead>
             <tbody>
               {portals.data.map((p) => {
-                const t = usageOf(p.id);
+                const u = usageOf(p.id);
+                const t = u?.totals;
                 return (
                   <tr key={p.id}>
                     <td>
@@ -95,6 +101,9 @@ function Portals({ org }: { org: string }) {
                     <td>{formatDateTime(p.created_at)}</td>
                     <td>{p.last_used_at ? formatDateTime(p.last_used_at) : 'Jamais'}</td>
                     <td>{t ? `${formatNumber(t.loads)} / ${formatNumber(t.searches)}` : '—'}</td>
+                    <td>
+                      <ApiCalls name={p.name ?? ''} requests={u?.requests} />
+                    </td>
                     <td>
                       {p.revoked ? (
                         <Badge severity="error" small>
@@ -132,6 +141,36 @@ function Portals({ org }: { org: string }) {
       )}
       <CreateForm onCreated={(c) => { setNotice(null); setCreated(c); }} />
     </Page>
+  );
+}
+
+/** A portal's calls to the public API over the period: the total, and on demand the breakdown by family and the errors. */
+function ApiCalls({ name, requests }: { name: string; requests?: PortalRequestCounts }) {
+  if (!requests) return <>—</>;
+  const total = requests.total ?? 0;
+  if (total === 0) return <>Aucun</>;
+  const clientErrors = requests.client_errors ?? 0;
+  const serverErrors = requests.server_errors ?? 0;
+  const families = (requests.by_family ?? []).filter((f) => (f.requests ?? 0) > 0);
+  return (
+    <details>
+      <summary>
+        {formatNumber(total)}
+        <span className="fr-sr-only"> appels de {name}, détail par famille</span>
+      </summary>
+      <ul className="fr-text--sm fr-mb-0">
+        {families.map((f) => (
+          <li key={f.family}>
+            {fr.requestFamilies[f.family ?? 'other'] ?? f.family} : {formatNumber(f.requests)}
+          </li>
+        ))}
+      </ul>
+      {clientErrors + serverErrors > 0 && (
+        <p className="fr-text--sm fr-mb-0">
+          Erreurs : {formatNumber(clientErrors)} refusés (4xx, limites dépassées comprises), {formatNumber(serverErrors)} côté serveur (5xx)
+        </p>
+      )}
+    </details>
   );
 }
 

@@ -7,6 +7,7 @@ export type Portal = components['schemas']['Portal'];
 export type PortalRequest = components['schemas']['PortalRequest'];
 export type CreatedPortal = components['schemas']['CreatedPortal'];
 export type PortalUsage = components['schemas']['PortalUsage'];
+export type PortalRequestCounts = components['schemas']['PortalRequestCounts'];
 
 /** Third-party portals and their API keys (platform admins). */
 export function usePortals() {
