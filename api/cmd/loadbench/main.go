@@ -17,7 +17,6 @@ import (
 	"net/http"
 	neturl "net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -28,6 +27,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/aiguillage/aiguillage/api/internal/app"
+	"github.com/aiguillage/aiguillage/api/internal/benchenv"
 	"github.com/aiguillage/aiguillage/api/internal/config"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
@@ -149,7 +149,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	meta := Meta{Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Machine: machine(), GoVersion: runtime.Version(), Commit: commit(), Command: o.command}
+	meta := Meta{Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Machine: benchenv.Machine(), GoVersion: runtime.Version(), Commit: benchenv.Commit(), Command: o.command}
 	meta.Data = append(meta.Data, "national commons (themes, pivot types, helplines, emergency numbers, 3,213 service-public.fr fiches) and the demo partners with their published journeys",
 		fmt.Sprintf("the whole national annuaire extract the search benchmark uses (`%s`, 20,786 offices)", filepath.Base(searchtest.NationalFile)))
 	meta.Notes = notes
@@ -420,25 +420,4 @@ func createPostgres(ctx context.Context, server, name string, reuse bool) (strin
 		_, _ = db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		_ = s.Close()
 	}, nil
-}
-
-func machine() string {
-	model := ""
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				model = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	return strings.TrimSpace(fmt.Sprintf("%s/%s, %d CPUs %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), model))
-}
-
-func commit() string {
-	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
-	if err != nil {
-		return "unknown"
-	}
-	return strings.TrimSpace(string(out))
 }

@@ -27,7 +27,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +35,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/aiguillage/aiguillage/api/internal/benchenv"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 )
 
@@ -108,8 +108,8 @@ func run(ctx context.Context, o options) error {
 	if _, err := os.Stat(o.bin); err != nil {
 		return fmt.Errorf("%s: %w (run `make build` first)", o.bin, err)
 	}
-	rep := Report{Started: time.Now().UTC(), Machine: machine(), Commit: commit(), Rate: o.rate,
-		AdminEvery: o.adminEvery, SampleEvery: o.sampleEvery, Duration: o.duration, LoadBefore: loadAverage()}
+	rep := Report{Started: time.Now().UTC(), Machine: benchenv.Machine(), Commit: benchenv.Commit(), Rate: o.rate,
+		AdminEvery: o.adminEvery, SampleEvery: o.sampleEvery, Duration: o.duration, LoadBefore: benchenv.LoadAverage()}
 	for _, d := range o.databases {
 		r, err := soakOne(ctx, o, strings.TrimSpace(d))
 		if err != nil {
@@ -117,7 +117,7 @@ func run(ctx context.Context, o options) error {
 		}
 		rep.Runs = append(rep.Runs, r)
 	}
-	rep.LoadAfter = loadAverage()
+	rep.LoadAfter = benchenv.LoadAverage()
 	var b strings.Builder
 	failed := WriteReport(&b, rep)
 	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
@@ -453,36 +453,3 @@ func sample(c *http.Client, base string, start time.Time) (Sample, error) {
 }
 
 func mib(b float64) float64 { return b / (1 << 20) }
-
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-func machine() string {
-	model := ""
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				model = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	return strings.TrimSpace(fmt.Sprintf("%s/%s, %d CPUs %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), model))
-}
-
-func commit() string {
-	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
-	if err != nil {
-		return "unknown"
-	}
-	return strings.TrimSpace(string(out))
-}
