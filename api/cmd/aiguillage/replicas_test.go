@@ -32,12 +32,7 @@ func TestTwoReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the two-replica test builds and runs the binary")
 	}
-	if storetest.PostgresAdminURL() == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("AIGUILLAGE_TEST_POSTGRES_URL=skip is refused in CI")
-		}
-		t.Skip("AIGUILLAGE_TEST_POSTGRES_URL=skip: PostgreSQL tests not run")
-	}
+	storetest.RequirePostgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	bin := buildBinary(ctx, t)

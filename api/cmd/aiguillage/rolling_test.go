@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"os/exec"
 	"strings"
 	"sync/atomic"
@@ -38,12 +37,7 @@ func TestRollingRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the rolling restart test builds and runs the binary")
 	}
-	if storetest.PostgresAdminURL() == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("AIGUILLAGE_TEST_POSTGRES_URL=skip is refused in CI")
-		}
-		t.Skip("AIGUILLAGE_TEST_POSTGRES_URL=skip: PostgreSQL tests not run")
-	}
+	storetest.RequirePostgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	bin := buildBinary(ctx, t)

@@ -405,9 +405,7 @@ func TestDatabaseCutWhileServing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the demo on PostgreSQL")
 	}
-	if storetest.PostgresAdminURL() == "" {
-		t.Skip("AIGUILLAGE_TEST_POSTGRES_URL=skip")
-	}
+	storetest.RequirePostgres(t)
 	direct := storetest.URL(t, store.Postgres)
 	ctx := context.Background()
 	run(t, ctx, direct, "migrate")

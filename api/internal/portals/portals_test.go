@@ -176,9 +176,7 @@ func TestLifecycle(t *testing.T) {
 // database stand for two replicas. A key authenticated (so cached) by B
 // and revoked through A is refused by B within a second.
 func TestRevocationAcrossReplicas(t *testing.T) {
-	if storetest.PostgresAdminURL() == "" {
-		t.Skip("AIGUILLAGE_TEST_POSTGRES_URL=skip")
-	}
+	storetest.RequirePostgres(t)
 	a, u := storetest.NewWithURL(t, store.Postgres)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

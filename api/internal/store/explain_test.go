@@ -60,9 +60,7 @@ var indexedTables = map[string]bool{
 // the services that serve them, and EXPLAINs each statement exactly as the
 // store sent it: none may scan a whole table.
 func TestPublicQueriesUseIndexes(t *testing.T) {
-	if storetest.PostgresAdminURL() == "" {
-		t.Skip("AIGUILLAGE_TEST_POSTGRES_URL=skip")
-	}
+	storetest.RequirePostgres(t)
 	ctx := context.Background()
 	s := storetest.New(t, store.Postgres)
 	ref, err := geo.Load()

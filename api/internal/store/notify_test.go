@@ -29,9 +29,7 @@ func TestListenerSQLite(t *testing.T) {
 // announcements; a lost listening connection comes back and moves the
 // generation on (announcements may have been missed).
 func TestListenerPostgres(t *testing.T) {
-	if storetest.PostgresAdminURL() == "" {
-		t.Skip("AIGUILLAGE_TEST_POSTGRES_URL=skip")
-	}
+	storetest.RequirePostgres(t)
 	a, u := storetest.NewWithURL(t, store.Postgres)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

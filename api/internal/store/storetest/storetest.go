@@ -37,6 +37,19 @@ func PostgresAdminURL() string {
 	return v
 }
 
+// RequirePostgres skips a test that needs PostgreSQL when the developer
+// opted out, and fails it in CI (CI set), where the PostgreSQL tests must run.
+func RequirePostgres(t testing.TB) {
+	t.Helper()
+	if PostgresAdminURL() != "" {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("AIGUILLAGE_TEST_POSTGRES_URL=skip is refused in CI")
+	}
+	t.Skip("AIGUILLAGE_TEST_POSTGRES_URL=skip: PostgreSQL tests not run")
+}
+
 // Dialects lists the databases every store test runs on.
 func Dialects(t testing.TB) []store.Dialect {
 	if PostgresAdminURL() == "" {
