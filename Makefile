@@ -3,6 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 GO        ?= go
+# The Go toolchain every build and test uses (the go command fetches it from the
+# module proxy once): go1.27.3 carries the standard library's security fixes
+# (SECURITY.md, « Dependencies »). A machine's own go command is only the launcher.
+GOTOOLCHAIN := go1.27.3
+export GOTOOLCHAIN
 BIN       := bin/aiguillage
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X github.com/aiguillage/aiguillage/api/internal/app.Version=$(VERSION)

@@ -2,6 +2,8 @@ module github.com/aiguillage/aiguillage
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/glebarez/sqlite v1.11.0

@@ -4,10 +4,14 @@
 # client/. A finding fails unless its ID (GO-…, GHSA-…) is listed, with the
 # reason, in audit-allowlist.txt (see SECURITY.md).
 #
-# When the vulnerability database or the npm audit endpoint cannot be
-# reached, the check says so and is skipped — only on proof: a failed DNS
-# lookup or connection, or an answer that is not the audit service's (a
-# proxy allowing GET only). AUDIT_REQUIRE_NETWORK=1 makes that an error too.
+# When vuln.go.dev cannot be reached, govulncheck reads a database built
+# here from the Go vulnerability database's own repository, golang.org/x/vulndb,
+# fetched from the Go module proxy (its newest snapshot, else the pinned
+# VULNDB_VERSION below), with its own tool (cmd/gendb); the build is cached.
+# When neither that nor the npm audit endpoint can be reached, the check says
+# so and is skipped — only on proof: a failed DNS lookup or connection, or an
+# answer that is not the audit service's (a proxy allowing GET only).
+# AUDIT_REQUIRE_NETWORK=1 makes a skip an error.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -19,13 +23,52 @@ skipped() {
 	if [ "${AUDIT_REQUIRE_NETWORK:-0}" = 1 ]; then status=1; fi
 }
 
+# The snapshot of golang.org/x/vulndb used when the proxy cannot say which is
+# the newest (update: go list -m golang.org/x/vulndb@latest).
+VULNDB_VERSION=v0.0.0-20261105234957-e22db6528018
+
+unreachable() {
+	grep -qE 'fetching vulnerabilities|vuln\.go\.dev' <<<"$1" && grep -qE 'no such host|dial tcp|connection refused|i/o timeout|network is unreachable|TLS handshake timeout' <<<"$1"
+}
+
+# vulndb_from_proxy VERSION: builds (once) the govulncheck database of that
+# golang.org/x/vulndb snapshot and prints its directory.
+vulndb_from_proxy() {
+	local version=$1 cache=${XDG_CACHE_HOME:-$HOME/.cache}/aiguillage/vulndb
+	local out=$cache/$version
+	if [ -f "$out/index/db.json" ]; then echo "$out"; return 0; fi
+	local dir src work stamp
+	dir=$($GO mod download -json "golang.org/x/vulndb@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || return 1
+	[ -d "$dir/data/osv" ] || return 1
+	work=$(mktemp -d) || return 1
+	src=$work/repo
+	mkdir -p "$src/data" && cp -r "$dir/data/osv" "$src/data/" && chmod -R u+w "$src" || { rm -rf "$work"; return 1; }
+	# gendb reads the entries from a Git repository and dates the database
+	# by its commit: the snapshot's own date, from its pseudo-version.
+	stamp=$(sed -E 's/^v0\.0\.0-([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})-.*/\1-\2-\3T\4:\5:\6Z/' <<<"$version")
+	(cd "$src" && git init -q && git add -A &&
+		GIT_AUTHOR_DATE=$stamp GIT_COMMITTER_DATE=$stamp git -c user.name=audit -c user.email=audit@localhost commit -qm "golang.org/x/vulndb $version") || { rm -rf "$work"; return 1; }
+	mkdir -p "$cache"
+	GOFLAGS= $GO run "golang.org/x/vulndb/cmd/gendb@$version" -repo "$src" -out "$work/db" >"$work/gendb.log" 2>&1 || { cat "$work/gendb.log" >&2; rm -rf "$work"; return 1; }
+	rm -rf "$out" && mv "$work/db" "$out" && rm -rf "$work" && echo "$out"
+}
+
 # Go: govulncheck reports the vulnerabilities whose code is reachable.
 out=$($GO tool govulncheck ${AUDIT_GO_PACKAGES:-./...} 2>&1)
 rc=$?
+if [ $rc -ne 0 ] && unreachable "$out"; then
+	why=$(grep -oE '(lookup|dial) [^:]+: [^"]*' <<<"$out" | head -1)
+	version=$($GO list -m -f '{{.Version}}' golang.org/x/vulndb@latest 2>/dev/null) || version=$VULNDB_VERSION
+	if db=$(vulndb_from_proxy "$version"); then
+		echo "audit: govulncheck: vuln.go.dev is unreachable ($why): using golang.org/x/vulndb@$version from the module proxy"
+		out=$($GO tool govulncheck -db "file://$db" ${AUDIT_GO_PACKAGES:-./...} 2>&1)
+		rc=$?
+	fi
+fi
 if [ $rc -eq 0 ]; then
 	echo "audit: govulncheck: no vulnerability reached"
-elif grep -qE 'fetching vulnerabilities|vuln\.go\.dev' <<<"$out" && grep -qE 'no such host|dial tcp|connection refused|i/o timeout|network is unreachable|TLS handshake timeout' <<<"$out"; then
-	skipped govulncheck "vuln.go.dev is unreachable from here ($(grep -oE '(lookup|dial) [^:]+: [^"]*' <<<"$out" | head -1))"
+elif unreachable "$out"; then
+	skipped govulncheck "vuln.go.dev is unreachable from here and no snapshot of golang.org/x/vulndb could be built ($(grep -oE '(lookup|dial) [^:]+: [^"]*' <<<"$out" | head -1))"
 elif [ $rc -eq 3 ]; then
 	for id in $(grep -E '^Vulnerability #' <<<"$out" | grep -oE 'GO-[0-9]{4}-[0-9]+' | sort -u); do
 		if allowed "$id"; then

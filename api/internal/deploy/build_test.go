@@ -43,11 +43,15 @@ func TestDockerfileBuildsLikeMake(t *testing.T) {
 	}
 }
 
-// TestDockerfileImages checks the base images: the Go of go.mod, exact
-// tags, and a non-root runtime user.
+// TestDockerfileImages checks the base images: the Go of go.mod (its
+// toolchain line, else its go line), exact tags, and a non-root runtime user.
 func TestDockerfileImages(t *testing.T) {
 	df := read(t, deployPath(t, "Dockerfile"))
-	goVersion := regexp.MustCompile(`(?m)^go (\S+)$`).FindStringSubmatch(read(t, root(t)+"/go.mod"))
+	gomod := read(t, root(t)+"/go.mod")
+	goVersion := regexp.MustCompile(`(?m)^toolchain go(\S+)$`).FindStringSubmatch(gomod)
+	if goVersion == nil {
+		goVersion = regexp.MustCompile(`(?m)^go (\S+)$`).FindStringSubmatch(gomod)
+	}
 	if goVersion == nil {
 		t.Fatal("no go line in go.mod")
 	}
