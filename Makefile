@@ -138,7 +138,7 @@ soak: build ## Soak test: the built binary under mixed load for SOAK_DURATION (1
 
 # Search evaluation sets: the team's development set, our own phrasings, and
 # formal questions mapped to fiches (PIAF).
-EVAL_SETS = api/internal/search/testdata/dev.tsv api/internal/search/testdata/extra.tsv api/internal/search/testdata/piaf.tsv
+EVAL_SETS = api/internal/search/testdata/dev.tsv api/internal/search/testdata/extra.tsv api/internal/search/testdata/piaf.tsv api/internal/search/testdata/multilingual.tsv
 
 .PHONY: eval
 eval: ## Score the search on the evaluation sets against a PostgreSQL full-text baseline (EVAL_PG=skip to leave it out)

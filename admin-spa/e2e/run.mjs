@@ -67,6 +67,11 @@ async function startGo(tmp, publicUrl) {
     AIGUILLAGE_LOG_LEVEL: 'warn',
     AIGUILLAGE_LOG_FORMAT: 'text',
     AIGUILLAGE_PUBLIC_READ_RATE: '0',
+    // ProConnect on, with a provider that does not answer (nothing listens
+    // on port 9): the button shows, and a sign-in ends « indisponible ».
+    AIGUILLAGE_PROCONNECT_ISSUER: 'http://127.0.0.1:9/oidc',
+    AIGUILLAGE_PROCONNECT_CLIENT_ID: 'e2e',
+    AIGUILLAGE_PROCONNECT_CLIENT_SECRET: 'e2e',
   };
   log('migrate + demo…');
   await run(bin, ['migrate'], { env });
@@ -132,6 +137,28 @@ test('sign-in page: wrong password, then sign in, accessible', async ({ page, fr
   await page.getByRole('heading', { name: 'Points de contact à vérifier' }).waitFor();
   await page.getByText('affichages du widget').waitFor();
   await axe(page, 'tableau de bord');
+});
+
+test('ProConnect button: official look, provider unavailable explained, accessible', async ({ page, front }) => {
+  await page.goto(front + '/admin/connexion');
+  const button = page.getByRole('link', { name: /S.identifier avec\s*ProConnect/ });
+  await button.waitFor();
+  await page.getByRole('link', { name: /Qu.est-ce que ProConnect/ }).waitFor();
+  await axe(page, 'connexion avec ProConnect');
+  await button.click();
+  await page.waitForURL(/\/admin\/connexion\/proconnect/);
+  await page.getByText('ProConnect est momentanément indisponible', { exact: false }).waitFor();
+  await axe(page, 'connexion ProConnect (indisponible)');
+});
+
+test('ProConnect refusal page: French message, accessible', async ({ page, front }) => {
+  await page.goto(front + '/admin/connexion/proconnect#error=unknown_account');
+  await page.getByRole('heading', { level: 1, name: 'Connexion avec ProConnect' }).waitFor();
+  await page.getByText("Aucun compte Aiguillage n'est associé à votre adresse ProConnect", { exact: false }).waitFor();
+  assert(!(await page.evaluate(() => location.hash)), 'the fragment stays in the address bar');
+  await axe(page, 'connexion ProConnect (refus)');
+  await page.getByRole('link', { name: 'Revenir à la page de connexion' }).click();
+  await page.waitForURL(/\/admin\/connexion$/);
 });
 
 test('session survives a reload (refresh token), sign-out ends it', async ({ page, front }) => {

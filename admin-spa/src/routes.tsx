@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router-dom';
 import { RootLayout, OrgLayout, RequireAuth, RequireRole, HomeRedirect, NotFound } from './layout/Shell';
 import { LoginPage } from './features/auth/LoginPage';
 import { AcceptInvitationPage } from './features/auth/AcceptInvitationPage';
+import { ProConnectCallbackPage } from './features/auth/ProConnectCallbackPage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { ContactPointListPage } from './features/contact-points/ListPage';
 import { ContactPointFormPage } from './features/contact-points/FormPage';
@@ -27,6 +28,7 @@ export const routes: RouteObject[] = [
     element: <RootLayout />,
     children: [
       { path: '/connexion', element: <LoginPage /> },
+      { path: '/connexion/proconnect', element: <ProConnectCallbackPage /> },
       { path: '/invitation', element: <AcceptInvitationPage /> },
       {
         element: <RequireAuth />,

@@ -2073,7 +2073,10 @@ export interface paths {
         /** The draft in the published shape, for a preview */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Language, as for the public journey */
+                    lang?: string;
+                };
                 header?: never;
                 path: {
                     /** @description Organisation slug */
@@ -2092,6 +2095,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PublicJourney"];
+                    };
+                };
+                /** @description Malformed lang */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Unauthorized */
@@ -2195,7 +2207,7 @@ export interface paths {
         put?: never;
         /**
          * Publish the draft
-         * @description Validates the draft (400 with every problem, naming the step and the communes concerned) and stores it as the next immutable version, served from then on.
+         * @description Validates the draft (400 with every problem, naming the step and the communes concerned) and stores it as the next immutable version, served from then on. Missing translations do not stop it: they come back as warnings.
          */
         post: {
             parameters: {
@@ -2222,7 +2234,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["JourneyVersion"];
+                        "application/json": components["schemas"]["PublishResponse"];
                     };
                 };
                 /** @description Bad Request */
@@ -2280,7 +2292,7 @@ export interface paths {
         put?: never;
         /**
          * Publish an earlier version again
-         * @description Its content becomes the next version (the history stays linear); it is validated again first.
+         * @description Its content becomes the next version (the history stays linear); it is validated again first. Its missing translations come back as warnings.
          */
         post: {
             parameters: {
@@ -2307,7 +2319,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["JourneyVersion"];
+                        "application/json": components["schemas"]["PublishResponse"];
                     };
                 };
                 /** @description Bad Request */
@@ -2534,6 +2546,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/organisations/{org}/journeys/{journey}/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The draft's texts and their translations in one language
+         * @description Every non-empty French text of the draft (title, description, step texts and help, option labels, outcome explanations and each document), in document order, with its translation in lang ("" and missing when there is none).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A translation language (not fr), see /api/v1/public/languages */
+                    lang: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Organisation slug */
+                    org: string;
+                    /** @description Journey slug */
+                    journey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TranslationList"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/organisations/{org}/journeys/{journey}/validate": {
         parameters: {
             query?: never;
@@ -2545,7 +2631,7 @@ export interface paths {
         put?: never;
         /**
          * Check the draft as publishing would
-         * @description Unreachable steps, dead ends, cycles, options without target, outcomes without contact point, dynamic outcomes that resolve to nothing for some communes of the territory (listed), texts too long.
+         * @description Problems (they stop a publication): unreachable steps, dead ends, cycles, options without target, outcomes without contact point, dynamic outcomes that resolve to nothing for some communes of the territory (listed), texts too long (translations included), translations in unknown languages. Warnings (they do not): each text missing in a target language of the journey (its languages), and translated documents lists of another length than the French one.
          */
         post: {
             parameters: {
@@ -3779,6 +3865,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/readability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How easy texts are to read (French or FALC)
+         * @description For each text: sentences, words, long sentences (more than 25 words in French, 15 in FALC), words that are not among the most frequent French words, a level and advice in French. FALC is difficult when more than 10 % of its words are rare. Any signed-in référent may call it; nothing is stored. Body up to 1 MiB.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The texts and their language */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReadabilityRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReadabilityResponse"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request Entity Too Large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported Media Type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/invitations/accept": {
         parameters: {
             query?: never;
@@ -3969,6 +4135,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/proconnect/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * ProConnect's callback
+         * @description Where ProConnect sends the browser back. Checks the state against the cookie, exchanges the code (with the PKCE verifier), verifies the ID token and its nonce, reads userinfo, and links the identity to an account: already linked, else the account with that (verified) address, else a pending invitation to it, which is accepted; otherwise refused, and no account is created. Redirects to the landing page of the sign-in's purpose with `#code=…` (single use, 60 s) or `#error=…` (unknown_account, email_unverified, no_email, access_denied, invalid_state, forbidden, unavailable, server_error).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Authorization code */
+                    code?: string;
+                    /** @description State */
+                    state?: string;
+                    /** @description Error of the provider */
+                    error?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/proconnect/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a login code for a session
+         * @description Trades the single-use code a sign-in with ProConnect ended with (60 s) for a session, as POST /api/v1/auth/login does. Unknown, used or expired codes: 401, and they count against the client's address like refused passwords (429 with Retry-After beyond). Any origin may call it (the code is the credential: the widget's agent mode runs on partners' sites).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Login code */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LoginCodeRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenResponse"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/proconnect/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign in with ProConnect
+         * @description Redirects the browser to ProConnect (authorization code flow with PKCE S256, state and nonce), the sign-in state sealed in a 10-minute HttpOnly cookie. `purpose=admin` (default) ends on the admin app, `/admin/connexion/proconnect#code=…`; `purpose=agent` ends on `/agent/callback#code=…`, a page that posts `{type: "aiguillage-agent", code}` (or `{type, error}`) to `window.opener` with targetOrigin `origin`, then closes. `origin` (agent only) is the page that opened the popup: the server's own origin or one of an organisation's allowed origins. Exchange the code with POST /api/v1/auth/proconnect/exchange within 60 seconds.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Where the result goes */
+                    purpose?: "admin" | "agent";
+                    /** @description Origin of the page that opened the agent popup, such as https://www.exemple.fr */
+                    origin?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign-in methods
+         * @description Whether sign-in with ProConnect is offered (the admin app shows its button, the widget its agent mode). Public and cacheable.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuthProviders"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -4131,10 +4538,16 @@ export interface paths {
                     limit?: number;
                     /** @description Page start */
                     offset?: number;
+                    /** @description Language of the descriptions (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400. */
+                    lang?: string;
+                    /** @description agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not. */
+                    mode?: "agent";
                 };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
+                    /** @description Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent */
+                    Authorization?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -4144,6 +4557,8 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -4159,7 +4574,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4196,13 +4611,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One contact point */
+        /**
+         * One contact point
+         * @description Its description in the language asked for, or the French original marked text_lang "fr".
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Language (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400. */
+                    lang?: string;
+                    /** @description agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not. */
+                    mode?: "agent";
+                };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
+                    /** @description Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent */
+                    Authorization?: string;
                 };
                 path: {
                     /** @description Contact point identifier (UUID) */
@@ -4215,13 +4640,15 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ContactPoint"];
                     };
                 };
-                /** @description Malformed identifier */
+                /** @description Malformed identifier or lang */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4230,7 +4657,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4393,13 +4820,15 @@ export interface paths {
         };
         /**
          * Emergency numbers
-         * @description The emergency numbers, most urgent first (15, 17, 18, 112, 114…). Free, 24/7 unless stated.
+         * @description The emergency numbers, most urgent first (15, 17, 18, 112, 114…). Free, 24/7 unless stated. Names, purposes and hours come in the language asked for (`lang`); a number without a translation carries `text_lang: "fr"`.
          */
         get: {
             parameters: {
                 query?: {
                     /** @description INSEE code of the resident's commune */
                     commune?: string;
+                    /** @description Language of the texts (BCP 47: fr, fr-x-falc, en, ar, uk, es, pt, tr; region ignored; absent or not shipped: fr) */
+                    lang?: string;
                 };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
@@ -4413,6 +4842,8 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -4677,6 +5108,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/languages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The languages residents can read Aiguillage in
+         * @description French first (the source: every text exists in French), then FALC (« facile à lire et à comprendre », easy-to-read French: fr-x-falc) and the translations, each named in itself, with its writing direction. Any of these codes goes in the lang parameter of the public reads; a text without a translation is served in French, marked text_lang "fr".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LanguageList"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests from this address */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Partners and their published journeys
+         * @description Every partner with at least one entry point that starts on a published journey, by slug, with those entry points: the agents' quick switch between partners' journeys in the widget (mode="agent"). Entry points without a journey, or whose journey is only a draft, are left out. Public and cacheable.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Language (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400. */
+                    lang?: string;
+                };
+                header?: {
+                    /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
+                    "X-API-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerList"];
+                    };
+                };
+                /** @description Malformed lang */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests from this address */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/organisations/{slug}": {
         parameters: {
             query?: never;
@@ -4686,11 +5255,14 @@ export interface paths {
         };
         /**
          * A partner's public configuration
-         * @description Name, branding, entry points and territory of a partner, as the widget needs them.
+         * @description Name, branding, entry points and territory of a partner, as the widget needs them. The partner's texts (entry points' names and descriptions) have no translation: with another lang than fr they stay French, marked text_lang "fr".
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Language (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400. */
+                    lang?: string;
+                };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
@@ -4706,10 +5278,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["PublicOrganisation"];
+                    };
+                };
+                /** @description Malformed lang */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description The X-API-Key header holds a malformed, unknown or revoked key */
@@ -4760,11 +5343,14 @@ export interface paths {
         };
         /**
          * A partner's published journey, by entry point
-         * @description The whole published graph in one cacheable answer (strong ETag, 304 on If-None-Match). Drafts are never served here.
+         * @description The whole published graph in one cacheable answer (strong ETag, 304 on If-None-Match), in the language asked for: each text without a translation is the French original, and the object holding it carries text_lang "fr". Drafts are never served here.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Language (BCP 47, see /api/v1/public/languages; region ignored, falc = fr-x-falc). Absent or not shipped: fr. Malformed: 400. */
+                    lang?: string;
+                };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
@@ -4782,10 +5368,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["PublicJourney"];
+                    };
+                };
+                /** @description Malformed lang */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description The X-API-Key header holds a malformed, unknown or revoked key */
@@ -4905,11 +5502,14 @@ export interface paths {
         };
         /**
          * Needs residents can pick
-         * @description The national taxonomy of needs, then the partner's own themes (a partner's theme with the slug of a national one replaces it), parents before their children. The widget shows them when the resident prefers picking to typing.
+         * @description The national taxonomy of needs, then the partner's own themes (a partner's theme with the slug of a national one replaces it), parents before their children. The widget shows them when the resident prefers picking to typing. National themes come in the language asked for (`lang`); partners' themes have no translation and carry `text_lang: "fr"` when another language is asked for.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Language of the texts (BCP 47: fr, fr-x-falc, en, ar, uk, es, pt, tr; region ignored; absent or not shipped: fr) */
+                    lang?: string;
+                };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
@@ -4925,10 +5525,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["PublicThemeList"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description The X-API-Key header holds a malformed, unknown or revoked key */
@@ -4986,10 +5597,16 @@ export interface paths {
                 query?: {
                     /** @description INSEE code; required for dynamic outcomes */
                     commune?: string;
+                    /** @description Language (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400. */
+                    lang?: string;
+                    /** @description agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not. */
+                    mode?: "agent";
                 };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
+                    /** @description Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent */
+                    Authorization?: string;
                 };
                 path: {
                     /** @description Outcome id (from the journey's outcomes) */
@@ -5002,6 +5619,8 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -5017,7 +5636,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5065,11 +5684,14 @@ export interface paths {
         };
         /**
          * Kinds of public office a journey can point to
-         * @description The reviewed annuaire pivot types (CAF, CPAM, mairie, France services…): what a journey outcome names in `pivots` to send each resident to the office serving their commune. Sorted by label.
+         * @description The reviewed annuaire pivot types (CAF, CPAM, mairie, France services…): what a journey outcome names in `pivots` to send each resident to the office serving their commune. Labels in the language asked for (`lang`; a label without a translation carries `text_lang: "fr"`), sorted by label.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Language of the labels (BCP 47: fr, fr-x-falc, en, ar, uk, es, pt, tr; region ignored; absent or not shipped: fr) */
+                    lang?: string;
+                };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
@@ -5082,10 +5704,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["PivotList"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description The X-API-Key header holds a malformed, unknown or revoked key */
@@ -5131,7 +5764,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Language, as for the published journey (the back office previews each language) */
+                    lang?: string;
+                };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
@@ -5147,10 +5783,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["PublicJourney"];
+                    };
+                };
+                /** @description Malformed lang */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description The X-API-Key header holds a malformed, unknown or revoked key */
@@ -5208,10 +5855,16 @@ export interface paths {
                 query?: {
                     /** @description INSEE code; required for dynamic outcomes */
                     commune?: string;
+                    /** @description Language, as for published outcomes */
+                    lang?: string;
+                    /** @description agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not. */
+                    mode?: "agent";
                 };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
+                    /** @description Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent */
+                    Authorization?: string;
                 };
                 path: {
                     /** @description Preview token */
@@ -5226,6 +5879,8 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -5241,7 +5896,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5289,7 +5944,7 @@ export interface paths {
         };
         /**
          * Search in the resident's own words
-         * @description Turns the resident's words ("jai plus de sous pour le loyer", "mon mari me frappe") into the needs they mean and the contact points that serve them in their commune. Accents, case, elisions, SMS spellings, typos (one from 5 letters, two from 9), stems, lay synonyms and acronyms are understood. When the words signal danger, `emergency` is true and the emergency numbers come first. Results span the partner's data and the national commons; each embeds the contact points it leads to for the commune (local offices resolved by coverage). Searches that find nothing are recorded, scrubbed of personal data, for the partner's référents.
+         * @description Turns the resident's words ("jai plus de sous pour le loyer", "mon mari me frappe") into the needs they mean and the contact points that serve them in their commune. Accents, case, elisions, SMS spellings, typos (one from 5 letters, two from 9), stems, lay synonyms and acronyms are understood. Queries in English, Arabic, Ukrainian, Spanish, Portuguese and Turkish are understood too (the translated synonyms of the national themes and a multilingual lexicon read them into French); without `lang`, the query's language is guessed (script, then known words) and the answer comes in it: `lang` says which. Texts of the national commons come in that language; others carry `text_lang: "fr"`. When the words signal danger, `emergency` is true and the emergency numbers come first. Results span the partner's data and the national commons; each embeds the contact points it leads to for the commune (local offices resolved by coverage). Searches that find nothing are recorded, scrubbed of personal data, for the partner's référents.
          */
         get: {
             parameters: {
@@ -5304,10 +5959,16 @@ export interface paths {
                     entry?: string;
                     /** @description Number of results */
                     limit?: number;
+                    /** @description Language of the answer (BCP 47: fr, fr-x-falc, en, ar, uk, es, pt, tr; region ignored); absent or not shipped: the query's language, guessed */
+                    lang?: string;
+                    /** @description agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not. */
+                    mode?: "agent";
                 };
                 header?: {
                     /** @description A third-party portal's API key: raised rate limits, usage attributed to the portal */
                     "X-API-Key"?: string;
+                    /** @description Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent */
+                    Authorization?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -5317,6 +5978,8 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description The language served */
+                        "Content-Language"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -5332,7 +5995,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The X-API-Key header holds a malformed, unknown or revoked key */
+                /** @description The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5672,7 +6335,17 @@ export interface components {
             /** @description Reason says why it serves the requested commune, e.g. « sert tout le département 83 ». */
             reason?: string;
             source?: components["schemas"]["Source"];
+            /**
+             * @description TextLang is "fr" when the description is the French original for
+             *     want of a translation into the language asked for (public answers).
+             * @enum {string}
+             */
+            text_lang?: "fr";
             themes?: string[];
+            /** @description Translations of the description, by language code. */
+            translations?: {
+                [key: string]: components["schemas"]["ContactPointText"];
+            };
             updated_at?: string;
             /**
              * @description VerifiedAt is the date the information was last checked (YYYY-MM-DD).
@@ -5681,6 +6354,14 @@ export interface components {
             verified_at?: string;
             /** @description Version changes on every edit; send it back in If-Match. */
             version?: number;
+            /**
+             * @description Visibility: who may see the contact point. Always in the back
+             *     office; in public answers only in agent mode (mode=agent with an
+             *     agent's access token), where organisation_agents and all_agents mark
+             *     the contact points reserved to agents.
+             * @enum {string}
+             */
+            visibility?: "public" | "organisation_agents" | "all_agents";
         };
         AdminContactPointList: {
             contact_points?: components["schemas"]["AdminContactPoint"][];
@@ -5723,6 +6404,18 @@ export interface components {
             entries?: components["schemas"]["AuditEntry"][];
             total?: number;
         };
+        AuthProviders: {
+            /**
+             * @description Password sign-in (POST /api/v1/auth/login) is always on.
+             * @example true
+             */
+            password?: boolean;
+            /**
+             * @description ProConnect is true when GET /api/v1/auth/proconnect/start works.
+             * @example true
+             */
+            proconnect?: boolean;
+        };
         Branding: {
             logo_url?: string;
             /** @example #1d4e89 */
@@ -5751,6 +6444,14 @@ export interface components {
             label?: string;
             /** @example 3230 */
             value?: string;
+            /**
+             * @description Visibility: who may see the channel. Always in the back office; in
+             *     public answers only in agent mode (mode=agent with an agent's access
+             *     token), where organisation_agents and all_agents mark the lines
+             *     reserved to agents. Absent on writes: public.
+             * @enum {string}
+             */
+            visibility?: "public" | "organisation_agents" | "all_agents";
         };
         Commune: {
             /** @example 83137 */
@@ -5797,12 +6498,26 @@ export interface components {
             /** @description Reason says why it serves the requested commune, e.g. « sert tout le département 83 ». */
             reason?: string;
             source?: components["schemas"]["Source"];
+            /**
+             * @description TextLang is "fr" when the description is the French original for
+             *     want of a translation into the language asked for (public answers).
+             * @enum {string}
+             */
+            text_lang?: "fr";
             themes?: string[];
             /**
              * @description VerifiedAt is the date the information was last checked (YYYY-MM-DD).
              * @example 2017-09-11
              */
             verified_at?: string;
+            /**
+             * @description Visibility: who may see the contact point. Always in the back
+             *     office; in public answers only in agent mode (mode=agent with an
+             *     agent's access token), where organisation_agents and all_agents mark
+             *     the contact points reserved to agents.
+             * @enum {string}
+             */
+            visibility?: "public" | "organisation_agents" | "all_agents";
         };
         ContactPointList: {
             /** @description Commune is the requested commune, when one was given. */
@@ -5830,6 +6545,25 @@ export interface components {
             /** @example mds */
             pivot?: string;
             themes?: string[];
+            /**
+             * @description Translations replaces every translation of the description, by
+             *     language code (GET /api/v1/public/languages; not fr); {} removes them.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["ContactPointText"];
+            };
+            /**
+             * @description Visibility reserves the contact point to agents: public (everyone,
+             *     the default), organisation_agents (the members of the organisation,
+             *     in the widget's agent mode) or all_agents (every signed-in user, in
+             *     agent mode). Each channel has its own (a public contact point may
+             *     carry a direct line reserved to agents).
+             * @enum {string}
+             */
+            visibility?: "public" | "organisation_agents" | "all_agents";
+        };
+        ContactPointText: {
+            description?: string;
         };
         Coverage: {
             communes?: string[];
@@ -5893,6 +6627,12 @@ export interface components {
             name?: string;
             /** @example social */
             slug?: string;
+            /**
+             * @description TextLang is "fr" when another language than French was asked for:
+             *     the partner's name and description have no translation.
+             * @enum {string}
+             */
+            text_lang?: "fr";
             themes?: string[];
         };
         EntryPointRequest: {
@@ -6119,6 +6859,18 @@ export interface components {
             description?: string;
             /** @example besoin */
             first_step?: string;
+            i18n?: {
+                [key: string]: components["schemas"]["JourneyText"];
+            };
+            /**
+             * @description Languages the référent maintains translations in: publishing warns
+             *     about each text missing in one of them (never blocks).
+             * @example [
+             *       "en",
+             *       "fr-x-falc"
+             *     ]
+             */
+            languages?: string[];
             /** @example logement-loyer */
             slug?: string;
             steps?: components["schemas"]["StepDoc"][];
@@ -6161,11 +6913,36 @@ export interface components {
             title?: string;
             updated_at?: string;
         };
+        JourneyText: {
+            description?: string;
+            title?: string;
+        };
         JourneyVersion: {
             author?: string;
             created_at?: string;
             note?: string;
             number?: number;
+        };
+        Language: {
+            /** @example ar */
+            code?: string;
+            /**
+             * @description Dir is its writing direction.
+             * @example rtl
+             * @enum {string}
+             */
+            dir?: "ltr" | "rtl";
+            /**
+             * @description Name is the language's name in itself.
+             * @example العربية
+             */
+            name?: string;
+        };
+        LanguageList: {
+            languages?: components["schemas"]["Language"][];
+        };
+        LoginCodeRequest: {
+            code?: string;
         };
         LoginRequest: {
             /** @example referent@exemple.fr */
@@ -6225,8 +7002,14 @@ export interface components {
             opens?: string;
         };
         OptionDoc: {
+            i18n?: {
+                [key: string]: components["schemas"]["OptionText"];
+            };
             label?: string;
             next?: string;
+        };
+        OptionText: {
+            label?: string;
         };
         OrganisationRequest: {
             allowed_origins?: string[];
@@ -6244,6 +7027,9 @@ export interface components {
             documents?: string[];
             emergency?: boolean;
             explanation?: string;
+            i18n?: {
+                [key: string]: components["schemas"]["OutcomeText"];
+            };
             /** @description Pivots are resolved from the resident's commune ("your CAF"). */
             pivots?: string[];
         };
@@ -6257,7 +7043,40 @@ export interface components {
             id?: string;
             journey?: string;
             step?: string;
+            /**
+             * @description TextLang is "fr" when the title, the explanation or the documents
+             *     are the French original for want of a translation (each contact
+             *     point says so of its own description).
+             * @enum {string}
+             */
+            text_lang?: "fr";
             title?: string;
+        };
+        OutcomeText: {
+            documents?: string[];
+            explanation?: string;
+        };
+        PartnerEntryPoint: {
+            /** @example Logement */
+            name?: string;
+            /** @example logement */
+            slug?: string;
+            /**
+             * @description TextLang is "fr" when another language than French was asked for:
+             *     the partner's names have no translation.
+             * @enum {string}
+             */
+            text_lang?: "fr";
+        };
+        PartnerJourneys: {
+            entry_points?: components["schemas"]["PartnerEntryPoint"][];
+            /** @example Département du Var */
+            name?: string;
+            /** @example var */
+            slug?: string;
+        };
+        PartnerList: {
+            organisations?: components["schemas"]["PartnerJourneys"][];
         };
         Pivot: {
             /** @example caf */
@@ -6269,6 +7088,12 @@ export interface components {
              * @enum {string}
              */
             scope?: "nearest" | "departement" | "region" | "national";
+            /**
+             * @description TextLang is "fr" when the label is the French original for want of
+             *     a translation into the language asked for.
+             * @enum {string}
+             */
+            text_lang?: "fr";
             themes?: string[];
         };
         PivotList: {
@@ -6408,8 +7233,31 @@ export interface components {
             field?: string;
         };
         PublicJourney: {
+            /**
+             * @description Dir is the writing direction of Lang.
+             * @example ltr
+             * @enum {string}
+             */
+            dir?: "ltr" | "rtl";
+            /** @description EntryPoint's name and description are the partner's, in French. */
             entry_point?: components["schemas"]["EntryPoint"];
-            journey?: components["schemas"]["JourneyDoc"];
+            journey?: components["schemas"]["PublicJourneyBody"];
+            /**
+             * @description Lang is the language served: the lang parameter normalized (fr when
+             *     absent or not shipped), also in the Content-Language header.
+             * @example en
+             */
+            lang?: string;
+            /**
+             * @description Languages the journey can be read in: fr, then every language with
+             *     at least one translated text, in the order of /api/v1/public/languages.
+             * @example [
+             *       "fr",
+             *       "en",
+             *       "ar"
+             *     ]
+             */
+            languages?: string[];
             /** @example var */
             organisation?: string;
             /** @description Outcomes maps each outcome step to the id to resolve at /api/v1/public/outcomes/{id}. */
@@ -6417,6 +7265,32 @@ export interface components {
                 [key: string]: string;
             };
             version?: number;
+        };
+        PublicJourneyBody: {
+            description?: string;
+            /** @example besoin */
+            first_step?: string;
+            /** @example logement-loyer */
+            slug?: string;
+            steps?: components["schemas"]["PublicStep"][];
+            /**
+             * @description TextLang is "fr" when the title or the description is the French
+             *     original for want of a translation.
+             * @enum {string}
+             */
+            text_lang?: "fr";
+            themes?: string[];
+            /** @example Logement et loyer */
+            title?: string;
+        };
+        PublicOption: {
+            label?: string;
+            next?: string;
+            /**
+             * @description TextLang is "fr" when the label is the French original.
+             * @enum {string}
+             */
+            text_lang?: "fr";
         };
         PublicOrganisation: {
             branding?: components["schemas"]["Branding"];
@@ -6432,6 +7306,36 @@ export interface components {
             /** @description Territory lists the INSEE codes of the communes the partner serves. */
             territory?: string[];
         };
+        PublicOutcome: {
+            contact_points?: string[];
+            documents?: string[];
+            emergency?: boolean;
+            explanation?: string;
+            pivots?: string[];
+            /**
+             * @description TextLang is "fr" when the explanation or the documents are the
+             *     French original.
+             * @enum {string}
+             */
+            text_lang?: "fr";
+        };
+        PublicStep: {
+            help?: string;
+            /** @example besoin */
+            id?: string;
+            /** @enum {string} */
+            kind?: "question" | "location" | "outcome";
+            next?: string;
+            options?: components["schemas"]["PublicOption"][];
+            outcome?: components["schemas"]["PublicOutcome"];
+            text?: string;
+            /**
+             * @description TextLang is "fr" when the text or the help is the French original
+             *     for want of a translation.
+             * @enum {string}
+             */
+            text_lang?: "fr";
+        };
         PublicTheme: {
             description?: string;
             /** @example Aide au logement (APL) */
@@ -6445,6 +7349,12 @@ export interface components {
             parent_slug?: string;
             /** @example aide-au-logement */
             slug?: string;
+            /**
+             * @description TextLang is "fr" when the label or the description is the French
+             *     original for want of a translation into the language asked for.
+             * @enum {string}
+             */
+            text_lang?: "fr";
         };
         PublicThemeList: {
             themes?: components["schemas"]["PublicTheme"][];
@@ -6452,6 +7362,84 @@ export interface components {
         PublishRequest: {
             /** @example Ajout des horaires d'été */
             note?: string;
+        };
+        PublishResponse: {
+            author?: string;
+            created_at?: string;
+            note?: string;
+            number?: number;
+            warnings?: components["schemas"]["ValidationWarning"][];
+        };
+        ReadabilityRequest: {
+            /**
+             * @description Lang is the language of the texts: plain French or FALC.
+             * @example fr-x-falc
+             * @enum {string}
+             */
+            lang?: "fr" | "fr-x-falc";
+            /** @description Texts are measured one by one (500 at most). */
+            texts?: components["schemas"]["ReadabilityText"][];
+        };
+        ReadabilityResponse: {
+            results?: components["schemas"]["ReadabilityResult"][];
+        };
+        ReadabilityResult: {
+            /**
+             * @description Advice says what to change, in French; empty when the level is ok.
+             * @example [
+             *       "Mots peu courants : allocataire. Remplacez-les par des mots de tous les jours",
+             *       " ou expliquez-les juste après."
+             *     ]
+             */
+            advice?: string[];
+            /** @example steps[2].text */
+            key?: string;
+            /**
+             * @example attention
+             * @enum {string}
+             */
+            level?: "ok" | "attention" | "difficile";
+            /**
+             * @description LongSentences counts the sentences of more than 25 words (French) or 15 (FALC).
+             * @example 0
+             */
+            long_sentences?: number;
+            /** @example 9 */
+            max_words_per_sentence?: number;
+            /**
+             * @description MeanWordsPerSentence is rounded to one decimal.
+             * @example 9
+             */
+            mean_words_per_sentence?: number;
+            /**
+             * @description RareWordShare is the share of rare words (0–1).
+             * @example 0.111
+             */
+            rare_word_share?: number;
+            /**
+             * @description RareWords are the words not among the 10,000 most frequent French words
+             *     (numbers, proper names and administrative names excepted), once each, 30 at most.
+             * @example [
+             *       "allocataire"
+             *     ]
+             */
+            rare_words?: string[];
+            /** @example 1 */
+            sentences?: number;
+            /** @example 9 */
+            words?: number;
+        };
+        ReadabilityText: {
+            /**
+             * @description Key is the caller's name for the text, given back in its result (e.g. a field path).
+             * @example steps[2].text
+             */
+            key?: string;
+            /**
+             * @description Text is at most 2,000 characters.
+             * @example Vous avez un enfant de moins de 3 ans ?
+             */
+            text?: string;
         };
         RefreshRequest: {
             refresh_token?: string;
@@ -6553,6 +7541,12 @@ export interface components {
             /** @description Emergency is true when the words signal danger: the emergency numbers come first. */
             emergency?: boolean;
             emergency_categories?: components["schemas"]["EmergencyCategory"][];
+            /**
+             * @description Lang is the language of the texts: the one asked for, or else the
+             *     language the query was guessed to be written in. Also in Content-Language.
+             * @example en
+             */
+            lang?: string;
             query?: string;
             results?: components["schemas"]["SearchResult"][];
             /** @description Understood lists the lay phrases recognised and what they were read as. */
@@ -6581,6 +7575,13 @@ export interface components {
             ref?: string;
             score?: number;
             step?: string;
+            /**
+             * @description TextLang is "fr" when the title or the description is the French
+             *     original (service-public.fr fiches, partners' texts, a missing
+             *     translation) while another language is served.
+             * @enum {string}
+             */
+            text_lang?: "fr";
             title?: string;
             /** @description URL of the service-public.fr fiche. */
             url?: string;
@@ -6799,6 +7800,9 @@ export interface components {
         };
         StepDoc: {
             help?: string;
+            i18n?: {
+                [key: string]: components["schemas"]["StepText"];
+            };
             /** @example besoin */
             id?: string;
             /** @enum {string} */
@@ -6806,6 +7810,10 @@ export interface components {
             next?: string;
             options?: components["schemas"]["OptionDoc"][];
             outcome?: components["schemas"]["OutcomeDoc"];
+            text?: string;
+        };
+        StepText: {
+            help?: string;
             text?: string;
         };
         Theme: {
@@ -6845,9 +7853,46 @@ export interface components {
             /** @example Bearer */
             token_type?: string;
         };
+        TranslationItem: {
+            /**
+             * @description Field is named as the validation problems' are.
+             * @example steps[besoin].options[1].label
+             */
+            field?: string;
+            /** @example Je suis en danger */
+            fr?: string;
+            missing?: boolean;
+            /** @example I am in danger */
+            text?: string;
+        };
+        TranslationList: {
+            items?: components["schemas"]["TranslationItem"][];
+            /** @example en */
+            lang?: string;
+            missing?: number;
+            /** @description Total is the number of French texts; Missing, those without a translation. */
+            total?: number;
+        };
         ValidationReport: {
             problems?: components["schemas"]["ProblemField"][];
+            /** @description Valid is false when there are problems; warnings do not change it. */
             valid?: boolean;
+            /**
+             * @description Warnings are the texts missing in the journey's target languages
+             *     (its languages): residents read the French original instead.
+             */
+            warnings?: components["schemas"]["ValidationWarning"][];
+        };
+        ValidationWarning: {
+            /** @example Traduction manquante (English) : libellé du choix « Oui » */
+            detail?: string;
+            /**
+             * @description Field is the French text's field, named as the problems' are.
+             * @example steps[besoin].options[1].label
+             */
+            field?: string;
+            /** @example en */
+            lang?: string;
         };
         VersionList: {
             published_version?: number;

@@ -1,1 +1,1 @@
-document.head.append(Object.assign(document.createElement("script"),{src:new URL("/widget/widget-VDY6XHUL.js",document.currentScript?.src||location.href)}));
+document.head.append(Object.assign(document.createElement("script"),{src:new URL("/widget/widget-343MRMKM.js",document.currentScript?.src||location.href)}));

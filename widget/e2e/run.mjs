@@ -46,13 +46,37 @@ async function freePort() {
   });
 }
 
+/** The demo account every sign-in with the local OpenID Connect provider is: an editor of var (its agent lines). */
+const AGENT_EMAIL = 'editeur@var.demo.aiguillage.fr';
+
+/**
+ * startOIDC builds and starts widget/e2e/mockoidc, a local OpenID Connect provider (oauth2-proxy/mockoidc) the
+ * server signs agents in with, as it would with ProConnect: its issuer, client id and secret.
+ */
+async function startOIDC(tmp) {
+  const bin = path.join(tmp, 'mockoidc');
+  await run('go', ['build', '-o', bin, './widget/e2e/mockoidc'], { cwd: repo, env: { ...process.env, CGO_ENABLED: '0' }, maxBuffer: 1 << 24 });
+  const proc = spawn(bin, ['-email', AGENT_EMAIL], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (b) => {
+      out += b;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    proc.on('exit', (c) => reject(new Error(`mockoidc exited with ${c}`)));
+  });
+  return { proc, ...JSON.parse(line) };
+}
+
 async function startServer(tmp) {
   let bin = process.env.AIGUILLAGE_BIN;
+  const oidcP = startOIDC(tmp);
   if (!bin) {
     bin = path.join(tmp, 'aiguillage');
     log('building the Go binary…');
     await run('go', ['build', '-o', bin, './api/cmd/aiguillage'], { cwd: repo, env: { ...process.env, CGO_ENABLED: '0' }, maxBuffer: 1 << 24 });
   }
+  const oidc = await oidcP;
   const port = await freePort();
   const env = {
     ...process.env,
@@ -61,7 +85,12 @@ async function startServer(tmp) {
     AIGUILLAGE_PUBLIC_URL: `http://127.0.0.1:${port}`,
     AIGUILLAGE_LOG_LEVEL: 'warn',
     AIGUILLAGE_LOG_FORMAT: 'text',
-    AIGUILLAGE_DEMO_MODE: 'true', // the demo référents sign in (test 15: a draft preview)
+    AIGUILLAGE_DEMO_MODE: 'true', // the demo référents sign in (test 15: a draft preview; tests 21-22: agent mode)
+    // Sign-in with ProConnect against the local provider (tests 21-22: the agent mode's popup).
+    AIGUILLAGE_PROCONNECT_ISSUER: oidc.issuer,
+    AIGUILLAGE_PROCONNECT_CLIENT_ID: oidc.client_id,
+    AIGUILLAGE_PROCONNECT_CLIENT_SECRET: oidc.client_secret,
+    AIGUILLAGE_PROCONNECT_SCOPES: 'openid email', // the scopes mockoidc knows
   };
   log('migrate + demo…');
   await run(bin, ['migrate'], { env });
@@ -71,7 +100,7 @@ async function startServer(tmp) {
   for (let i = 0; i < 150; i++) {
     if (proc.exitCode !== null) throw new Error(`aiguillage serve exited with ${proc.exitCode}`);
     try {
-      if ((await fetch(base + '/readyz')).ok) return { base, proc };
+      if ((await fetch(base + '/readyz')).ok) return { base, proc, oidc: oidc.proc };
     } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -483,9 +512,9 @@ test('10. a partner page with a strict CSP (no inline style or script): styled, 
   check(violations.length === 0, `CSP violations: ${violations.join(' | ')}`);
 });
 
-test('11. 320 px wide (= 400 % zoom): nothing overflows, on the start and on an answer', async ({ page, base }) => {
+test('11. 320 px wide (= 400 % zoom): nothing overflows, on the start, on an answer and in agent mode', async ({ page, base }) => {
   await page.setViewportSize({ width: 320, height: 700 });
-  const overflow = () => page.evaluate(() => {
+  const overflow = (whole = true) => page.evaluate((whole) => {
     const out = [];
     for (const w of document.querySelectorAll('orientation-widget')) {
       const right = w.getBoundingClientRect().right + 1;
@@ -494,8 +523,8 @@ test('11. 320 px wide (= 400 % zoom): nothing overflows, on the start and on an 
         if (r.width && r.right > right && !el.closest('[hidden]') && el.getClientRects().length) out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.right)}>${Math.round(right)}`);
       }
     }
-    return out.concat(document.documentElement.scrollWidth > 320 ? ['page scrolls sideways: ' + document.documentElement.scrollWidth] : []);
-  });
+    return out.concat(whole && document.documentElement.scrollWidth > 320 ? ['page scrolls sideways: ' + document.documentElement.scrollWidth] : []);
+  }, whole);
   await page.goto(base + '/');
   await page.locator(W() + ' .opts button').first().waitFor();
   let o = await overflow();
@@ -504,6 +533,12 @@ test('11. 320 px wide (= 400 % zoom): nothing overflows, on the start and on an 
   await page.locator(W() + ' .card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
   o = await overflow();
   check(o.length === 0, `overflow on an answer: ${o.slice(0, 5).join(', ')}`);
+  // The guide's widget in agent mode: its bar (sign-in, partners' journeys, new caller) and the caller's history.
+  await page.goto(base + '/integration');
+  await page.locator('orientation-widget[mode="agent"] section.agt select option[value="var/logement"]').waitFor({ state: 'attached' });
+  await page.locator('orientation-widget[mode="agent"] .hist').waitFor();
+  o = await overflow(false); // the guide's own tables are wider than 320 px: the widgets only
+  check(o.length === 0, `overflow in agent mode: ${o.slice(0, 5).join(', ')}`);
 });
 
 test('12. impact: a full session (search, commune, answer, a call, feedback « Oui »), then the page hidden: the public statistics move', async ({ page, base }) => {
@@ -755,10 +790,483 @@ test('16. the stable loader /widget.js (short cache) adds the content-hashed bun
   check(bh['access-control-allow-origin'] === '*', 'the bundle is not open to other origins');
 });
 
+// ------------------------------------------------------------------ languages (issue 13)
+
+// A few strings of each table (src/i18n.ts, src/lang/*.ts): the widget speaks the language asked.
+const UI = {
+  fr: { exit: 'Quitter rapidement', back: 'Retour', contacts: 'Qui contacter' },
+  'fr-x-falc': { exit: 'Quitter vite', back: 'Retour', contacts: 'Qui contacter' },
+  en: { exit: 'Leave quickly', back: 'Back', contacts: 'Who to contact', mark: '(in French)' },
+  ar: { exit: 'مغادرة سريعة', back: 'رجوع', contacts: 'بمن تتصل', mark: '(بالفرنسية)' },
+  uk: { exit: 'Швидко вийти', back: 'Назад', contacts: 'Куди звернутися', mark: '(французькою)' },
+  es: { exit: 'Salir rápidamente', back: 'Volver', contacts: 'A quién dirigirse', mark: '(en francés)' },
+  pt: { exit: 'Sair rapidamente', back: 'Voltar', contacts: 'Quem contactar', mark: '(em francês)' },
+  tr: { exit: 'Hızla çık', back: 'Geri', contacts: 'Kime başvurmalı', mark: '(Fransızca)' },
+};
+UI['fr-x-falc'].mark = '(texte pas en facile à lire)';
+const SHOTS = process.env.E2E_SHOTS || os.tmpdir();
+
+/** langPage: a partner page (French) with the demo widget in language lang (its lang attribute). */
+function langPage(base, lang, hash = '') {
+  const site = other(`lang-${lang}.html`);
+  fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Langue ${lang}</title></head>
+<body><main><h1>Logement</h1><orientation-widget partner="var" entry="logement" lang="${lang}"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`);
+  return site + hash;
+}
+
+/** demoIn: the demo journey and the outcome of its path (Toulon) in language lang, straight from the API. */
+async function demoIn(base, lang) {
+  const r = await fetch(`${base}/api/v1/public/organisations/var/journeys/logement?lang=${lang}`);
+  check(r.ok, `GET the demo journey in ${lang}: ${r.status}`);
+  const pj = await r.json();
+  const step = (id) => pj.journey.steps.find((s) => s.id === id);
+  const o = await (await fetch(`${base}/api/v1/public/outcomes/${pj.outcomes['caf-aide-logement']}?commune=83137&lang=${lang}`)).json();
+  return { pj, step, outcome: o, lang: r.headers.get('content-language') };
+}
+const frenchDemo = (base) => demoIn(base, 'fr');
+
+/**
+ * shows checks that an element shows a text of the API as the server gave it in the widget's language o (a step,
+ * an option, an outcome): as it is, or, when it fell back to French (text_lang), with lang="fr" and the mark.
+ */
+async function shows(loc, o, text, lang, what) {
+  const shown = (await loc.innerText()).trim();
+  if (o.text_lang) {
+    check(await loc.locator(`span[lang="${o.text_lang}"]`, { hasText: text.trim() }).count() > 0 && shown.endsWith(UI[lang].mark),
+      `${what} in ${lang}: the French fallback is not in a lang="fr" span followed by ${UI[lang].mark}: "${shown}"`);
+    return 'fr';
+  }
+  check(shown === text.trim(), `${what} in ${lang}: shows "${shown}", the server gave "${text}"`);
+  return 'ok';
+}
+
+/**
+ * translated checks that an element shows a text of the API in the widget's language: either the server gave it
+ * (it differs from the French), or the server fell back to French and the widget says so (lang="fr" and the mark).
+ */
+async function translated(loc, french, lang, what) {
+  const text = (await loc.innerText()).trim();
+  const frSpan = await loc.locator('span[lang="fr"]').count();
+  if (frSpan) {
+    check(text.includes(UI[lang].mark), `${what} in ${lang}: French without the mark ${UI[lang].mark}: "${text}"`);
+    return 'fr';
+  }
+  check(text !== french.trim(), `${what} in ${lang}: still the French "${text}", neither translated nor marked`);
+  return 'ok';
+}
+
+/** rtlLayout describes what breaks a right-to-left layout in the widget (empty when nothing). */
+function rtlLayout(page, sel) {
+  return page.evaluate((sel) => {
+    const host = document.querySelector(sel);
+    const root = host.shadowRoot;
+    const w = root.querySelector('.w');
+    const out = [];
+    const vw = document.documentElement.clientWidth;
+    if (w.dir !== 'rtl' || getComputedStyle(w).direction !== 'rtl') out.push(`root dir ${w.dir}, direction ${getComputedStyle(w).direction}`);
+    if (document.documentElement.scrollWidth > vw) out.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${vw}`);
+    if (host.scrollWidth > host.clientWidth) out.push(`the widget overflows: ${host.scrollWidth} > ${host.clientWidth}`);
+    if (w.scrollWidth > w.clientWidth) out.push(`the widget frame overflows: ${w.scrollWidth} > ${w.clientWidth}`);
+    for (const el of root.querySelectorAll('*')) {
+      if (el.closest('[hidden]') || el.closest('.sr') || !el.getClientRects().length) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.left < -1 || r.right > vw + 1)) out.push(`${el.tagName.toLowerCase()}.${el.getAttribute('class')} outside the viewport: ${Math.round(r.left)}..${Math.round(r.right)} (width ${vw})`);
+    }
+    // The top bar reads from the right: the partner's name at the right end, then the language menu, the
+    // emergency button and « Quitter rapidement », each to the left of the one before on its row (or below it).
+    const bar = root.querySelector('.bar').getBoundingClientRect();
+    const org = root.querySelector('.org').getBoundingClientRect();
+    if (Math.abs(bar.right - org.right) > 2) out.push(`the partner's name is not at the right end of the bar: ${Math.round(org.right)} vs ${Math.round(bar.right)}`);
+    const items = [...root.querySelectorAll('.acts > *')];
+    const names = items.map((e) => e.getAttribute('class'));
+    if (names.join(' ') !== 'lm em ex') out.push(`top bar items: ${names.join(' ')}`);
+    for (let i = 1; i < items.length; i++) {
+      const a = items[i - 1].getBoundingClientRect(), b = items[i].getBoundingClientRect();
+      const sameRow = Math.abs(a.top - b.top) < 4;
+      if (sameRow ? b.right > a.left + 1 : b.top < a.bottom - 1) out.push(`${names[i]} is not after ${names[i - 1]} right to left: ${Math.round(a.left)}..${Math.round(a.right)} then ${Math.round(b.left)}..${Math.round(b.right)}`);
+    }
+    return out;
+  }, sel);
+}
+
+test('17. Arabic: the widget reads right to left, at 360 and 1280 px, with nothing out of place', async ({ page, base }) => {
+  const sel = W();
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(langPage(base, 'ar'));
+    const w = page.locator(sel);
+    await w.locator('.opts button').first().waitFor();
+    await w.locator('.lm button.lmb').waitFor();
+    check(await w.locator('.w').getAttribute('lang') === 'ar', 'the root has no lang="ar"');
+    check(/[\u0600-\u06ff]/.test(await w.locator('button.em').innerText()), 'the emergency button is not in Arabic');
+    let bad = await rtlLayout(page, sel);
+    check(bad.length === 0, `right to left, start, ${width} px:\n      ${bad.join('\n      ')}`);
+    let shot = path.join(SHOTS, `widget-e2e-rtl-start-${width}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    log(`   screenshot ${shot}`);
+    // The language menu, open: its list stays inside the viewport too.
+    await w.locator('.lm button.lmb').click();
+    await w.locator('.lml button[lang="fr"]').waitFor();
+    bad = await rtlLayout(page, sel);
+    check(bad.length === 0, `right to left, the language menu open, ${width} px:\n      ${bad.join('\n      ')}`);
+    shot = path.join(SHOTS, `widget-e2e-rtl-menu-${width}.png`);
+    await page.screenshot({ path: shot });
+    log(`   screenshot ${shot}`);
+    await page.keyboard.press('Escape');
+    check(await w.locator('.lml').isHidden(), 'Escape does not close the language menu');
+    // An answer: cards, phone numbers, hours, the back arrow.
+    await page.goto(langPage(base, 'ar', '#orientation=p:var;e:logement;c:83137;s:besoin,ou,loyer,caf-aide-logement'));
+    await w.locator('.card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+    await w.locator('.lm button.lmb').waitFor();
+    bad = await rtlLayout(page, sel);
+    check(bad.length === 0, `right to left, an answer, ${width} px:\n      ${bad.join('\n      ')}`);
+    const flip = await w.locator('.nav .ar').evaluate((e) => getComputedStyle(e).transform);
+    check(/^matrix\(-1, 0, 0, 1/.test(flip), `the back arrow is not turned round: ${flip}`);
+    // The emergency panel, open.
+    await w.locator('button.em').click();
+    await w.locator('#emg a[href="tel:3919"]').waitFor();
+    bad = await rtlLayout(page, sel);
+    check(bad.length === 0, `right to left, the emergency panel, ${width} px:\n      ${bad.join('\n      ')}`);
+    // A phone number keeps its digits in order inside Arabic text (left-to-right isolate).
+    const big = await w.locator('#emg .big').first().evaluate((e) => getComputedStyle(e).direction);
+    check(big === 'ltr', `an emergency number reads ${big}`);
+    await w.locator('button.em').click();
+    shot = path.join(SHOTS, `widget-e2e-rtl-answer-${width}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    log(`   screenshot ${shot}`);
+  }
+});
+
+test('18. the demo journey to its contact points in each language (axe-core in ar and fr-x-falc)', async ({ page, base }) => {
+  const fr = await frenchDemo(base);
+  const toOu = fr.step('besoin').options.findIndex((o) => o.next === 'ou');
+  const toCaf = fr.step('loyer').options.findIndex((o) => o.next === 'caf-aide-logement');
+  check(toOu >= 0 && toCaf >= 0, 'the demo journey changed: no path besoin → ou → loyer → caf-aide-logement');
+  const sel = W();
+  const w = page.locator(sel);
+  const gets = [];
+  page.on('request', (r) => r.method() === 'GET' && r.url().startsWith(base + '/api/v1/public/') && gets.push(r.url()));
+  const served = {};
+  page.on('response', (r) => /\/journeys\/logement\?/.test(r.url()) && (served[new URL(r.url()).searchParams.get('lang')] = r.headers()['content-language']));
+  for (const lang of Object.keys(UI)) {
+    gets.length = 0;
+    const sv = await demoIn(base, lang);
+    // The server's part: the journey in that language (FALC may keep a French sentence that is already easy).
+    if (lang !== 'fr' && lang !== 'fr-x-falc') {
+      const t = sv.step('besoin');
+      check(t.text !== fr.step('besoin').text || t.text_lang === 'fr', `server: the first question in ${lang} is the French one, not marked text_lang`);
+    }
+    await page.goto(langPage(base, lang));
+    const first = w.locator('.opts button').nth(toOu);
+    await first.waitFor();
+    const root = w.locator('.w');
+    check(await root.getAttribute('lang') === lang, `${lang}: root lang ${await root.getAttribute('lang')}`);
+    check(await root.getAttribute('dir') === (lang === 'ar' ? 'rtl' : 'ltr'), `${lang}: root dir ${await root.getAttribute('dir')}`);
+    check(await w.locator('button.ex', { hasText: UI[lang].exit }).count() === 1, `${lang}: no « ${UI[lang].exit} » button`);
+    const marks = [];
+    const besoin = sv.step('besoin');
+    marks.push(await shows(w.locator('.q').first(), besoin, besoin.text, lang, 'the first question'));
+    marks.push(await shows(first, besoin.options[toOu], besoin.options[toOu].label, lang, 'its option'));
+    if (lang === 'ar' || lang === 'fr-x-falc') {
+      await w.locator('.lm button.lmb').waitFor();
+      await axeCheck(page, `the start in ${lang}`);
+    }
+    await first.click();
+    const commune = w.locator('input[name="commune"]');
+    await commune.waitFor();
+    marks.push(await shows(w.locator('h2').first(), sv.step('ou'), sv.step('ou').text, lang, 'the commune question'));
+    await commune.fill('Toulon');
+    await w.locator('[role="option"]', { hasText: /^Toulon\b/ }).first().click();
+    const apl = w.locator('.opts button').nth(toCaf);
+    await apl.waitFor({ timeout: 10000 });
+    marks.push(await shows(w.locator('h2.q'), sv.step('loyer'), sv.step('loyer').text, lang, 'the APL question'));
+    if (lang === 'ar' || lang === 'fr-x-falc') await axeCheck(page, `a question in ${lang}`);
+    await apl.click();
+    await w.locator('.card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+    check(await w.locator('h3', { hasText: UI[lang].contacts }).count() >= 1, `${lang}: no heading « ${UI[lang].contacts} » on the outcome`);
+    check(await w.locator('.nav button', { hasText: UI[lang].back }).count() === 1, `${lang}: no « ${UI[lang].back} » button`);
+    marks.push(await shows(w.locator('h2').first(), sv.outcome, sv.outcome.title, lang, 'the outcome title'));
+    if (lang !== 'fr') check(sv.outcome.title !== fr.outcome.title || sv.outcome.text_lang === 'fr' || lang === 'fr-x-falc', `server: the outcome title in ${lang} is the French one, not marked text_lang`);
+    if (lang === 'ar' || lang === 'fr-x-falc') {
+      await axeCheck(page, `an outcome in ${lang}`);
+      await w.locator('.lm button.lmb').click();
+      await w.locator('.lml button[lang="en"]').waitFor();
+      await axeCheck(page, `the language menu open in ${lang}`);
+      await page.keyboard.press('Escape');
+    }
+    const without = gets.filter((u) => new URL(u).searchParams.get('lang') !== lang);
+    check(without.length === 0, `${lang}: API calls without lang=${lang}: ${without.join(', ')}`);
+    log(`   ${lang}: outcome reached, ${gets.length} API calls with lang=${lang}; texts (translated: ok, French marked: fr) ${marks.join(' ')}`);
+  }
+  for (const lang of Object.keys(UI)) check(served[lang] === lang, `the journey in ${lang} came with Content-Language ${served[lang]}`);
+});
+
+test('19. the language menu: the step on screen again in the language picked, kept for the session; the lang attribute wins', async ({ page, base }) => {
+  const fr = await frenchDemo(base);
+  const sel = W();
+  const w = page.locator(sel);
+  await page.goto(base + '/#orientation=p:var;e:logement;c:83137;s:besoin,ou,loyer');
+  const h2 = w.locator('h2.q');
+  await h2.waitFor();
+  check((await h2.innerText()).trim() === fr.step('loyer').text, 'the APL question is not in French first');
+  const btn = w.locator('.lm button.lmb');
+  await btn.waitFor();
+  check(/Langue/.test(await btn.innerText()) || (await btn.textContent()).includes('Langue'), 'the menu button does not say « Langue »');
+  // Keyboard: open, arrows, Enter.
+  await btn.focus();
+  await page.keyboard.press('Enter');
+  check(await btn.getAttribute('aria-expanded') === 'true', 'the menu does not say it is open');
+  const items = w.locator('.lml button');
+  check(await items.count() === 8, `${await items.count()} languages in the menu`);
+  const langs = await items.evaluateAll((bs) => bs.map((b) => `${b.lang}:${b.textContent}:${b.getAttribute('aria-current') || ''}`));
+  check(langs.join('|') === 'fr:Français:true|fr-x-falc:FALC — Facile à lire:|en:English:|ar:العربية:|uk:Українська:|es:Español:|pt:Português:|tr:Türkçe:', `menu: ${langs.join('|')}`);
+  let f = await shadowFocus(page, sel);
+  check(f && f.text === 'Français', `focus in the open menu on ${JSON.stringify(f)}`);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  f = await shadowFocus(page, sel);
+  check(f && f.text === 'English', `ArrowDown twice should reach English, is on ${JSON.stringify(f)}`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((s) => document.querySelector(s).shadowRoot.querySelector('.w')?.lang === 'en', sel);
+  await w.locator('.nav button', { hasText: 'Back' }).waitFor();
+  await translated(w.locator('h2.q'), fr.step('loyer').text, 'en', 'the APL question after the switch');
+  check(page.url().endsWith('#orientation=p:var;e:logement;c:83137;s:besoin,ou,loyer'), `the step moved: ${page.url()}`);
+  await page.waitForFunction((s) => document.querySelector(s).shadowRoot.activeElement?.classList.contains('lmb'), sel);
+  f = await shadowFocus(page, sel);
+  check(f && /English/.test(f.text), `the focus should be back on the menu button, is on ${JSON.stringify(f)}`);
+  check(await page.evaluate(() => sessionStorage.getItem('orientation-lang')) === 'en', 'the choice is not kept for the session');
+  // Kept for the session: the page again, in English.
+  await page.reload();
+  await w.locator('.nav button', { hasText: 'Back' }).waitFor();
+  check(await w.locator('.w').getAttribute('lang') === 'en', 'the choice did not survive a reload');
+  // Arabic through the menu: right to left at once.
+  await w.locator('.lm button.lmb').click();
+  await w.locator('.lml button[lang="ar"]').click();
+  await page.waitForFunction((s) => document.querySelector(s).shadowRoot.querySelector('.w')?.dir === 'rtl', sel);
+  await w.locator('.nav button', { hasText: UI.ar.back }).waitFor();
+  await translated(w.locator('h2.q'), fr.step('loyer').text, 'ar', 'the APL question in Arabic');
+  // The page sets the lang attribute: it wins, the menu shows it.
+  await page.evaluate((s) => document.querySelector(s).setAttribute('lang', 'es'), sel);
+  await w.locator('.nav button', { hasText: UI.es.back }).waitFor();
+  check(await w.locator('.w').getAttribute('dir') === 'ltr', 'Spanish is not left to right');
+  check((await w.locator('.lm button.lmb').innerText()).includes('Español'), 'the menu does not show Español');
+  check(await page.evaluate(() => sessionStorage.getItem('orientation-lang')) === null, 'the resident\'s earlier pick is still kept after the page set lang');
+});
+
+test('20. texts the server has only in French: lang="fr" and « (in French) », on a question and an answer (axe-core)', async ({ ctx, page, base }) => {
+  const fr = await frenchDemo(base);
+  // The server as it answers for a journey not (yet) translated: the French texts, marked text_lang "fr".
+  await ctx.route((u) => u.pathname === '/api/v1/public/organisations/var/journeys/logement' && u.searchParams.get('lang') === 'en', async (route) => {
+    const res = await route.fetch();
+    const pj = await res.json();
+    const st = pj.journey.steps.find((s) => s.id === 'besoin'), frSt = fr.step('besoin');
+    Object.assign(st, { text: frSt.text, help: frSt.help, text_lang: 'fr' });
+    st.options[1] = { ...frSt.options[1], text_lang: 'fr' };
+    await route.fulfill({ response: res, json: pj });
+  });
+  await ctx.route((u) => u.pathname.startsWith('/api/v1/public/outcomes/') && u.searchParams.get('lang') === 'en', async (route) => {
+    const res = await route.fetch();
+    const o = await res.json();
+    Object.assign(o, { title: fr.outcome.title, explanation: fr.outcome.explanation, documents: fr.outcome.documents, text_lang: 'fr' });
+    const cp = fr.outcome.contact_points.find((c) => c.description);
+    o.contact_points = o.contact_points.map((c) => (c.id === cp.id ? { ...c, description: cp.description, text_lang: 'fr' } : c));
+    await route.fulfill({ response: res, json: o });
+  });
+  await page.goto(langPage(base, 'en'));
+  const w = page.locator(W());
+  const q = w.locator('.q').first();
+  await q.waitFor();
+  await shows(q, { text_lang: 'fr' }, fr.step('besoin').text, 'en', 'a question in French only');
+  check((await w.locator('p.help span[lang="fr"]').count()) === 1, 'the help in French has no lang="fr"');
+  const opts = w.locator('.opts button');
+  await shows(opts.nth(1), { text_lang: 'fr' }, fr.step('besoin').options[1].label, 'en', 'an option in French only');
+  check((await opts.nth(0).locator('span[lang]').count()) === 0 && !(await opts.nth(0).innerText()).includes('(in French)'), 'a translated option is marked');
+  await w.locator('.lm button.lmb').waitFor();
+  await axeCheck(page, 'a question in French in the English widget');
+  await opts.nth(1).click();
+  await w.locator('input[name="commune"]').fill('Toulon');
+  await w.locator('[role="option"]', { hasText: /^Toulon\b/ }).first().click();
+  await w.locator('.opts button').first().click();
+  await w.locator('.card a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+  await shows(w.locator('h2').first(), { text_lang: 'fr' }, fr.outcome.title, 'en', 'an outcome title in French only');
+  check((await w.locator('p.expl span[lang="fr"]').count()) === 1, 'the explanation in French has no lang="fr"');
+  check((await w.locator('ul.docs[lang="fr"]').count()) === 1, 'the documents in French have no lang="fr"');
+  check((await w.locator('p.desc span[lang="fr"]').count()) >= 1 && (await w.locator('p.desc', { hasText: '(in French)' }).count()) >= 1, 'a contact point description in French is not marked');
+  await axeCheck(page, 'an answer in French in the English widget');
+});
+
+/** The agent-only direct line of the demo (demo.json, var's agent_lines: CAF de Toulon, organisation_agents). */
+const AGENT_LINE = { tel: 'tel:0465718300', number: '04 65 71 83 00' };
+
+/** adminApi: a call of the back office's API from the test (Node), with a demo référent's token. */
+async function adminApi(base, method, url, token, body, headers = {}) {
+  const r = await fetch(base + url, {
+    method, headers: { ...(token ? { Authorization: 'Bearer ' + token } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, etag: r.headers.get('ETag'), body: text ? JSON.parse(text) : null };
+}
+
+/** allowOrigin adds a partner site to var's allowed origins: the sites that may sign agents in (the popup's target). */
+async function allowOrigin(base, origin) {
+  const login = await adminApi(base, 'POST', '/api/v1/auth/login', '', { email: 'admin@var.demo.aiguillage.fr', password: 'demo-var-admin-2026' });
+  check(login.status === 200, `login admin@var: ${login.status}`);
+  const tok = login.body.access_token;
+  const org = await adminApi(base, 'GET', '/api/v1/admin/organisations/var', tok);
+  check(org.status === 200, `GET var: ${org.status}`);
+  if ((org.body.allowed_origins || []).includes(origin)) return;
+  const r = await adminApi(base, 'PATCH', '/api/v1/admin/organisations/var', tok, { allowed_origins: [...(org.body.allowed_origins || []), origin] },
+    { 'If-Match': org.etag || `"${org.body.version}"` });
+  check(r.status === 200, `allow ${origin} for var: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/** toCAF walks the demo journey of var/logement to the CAF's answer, the commune (Toulon) preset. */
+async function toCAF(w) {
+  await w.locator('.opts button', { hasText: /payer mon loyer/ }).click();
+  await w.locator('.opts button', { hasText: /Non, ou je ne sais pas/ }).click();
+  await w.locator('article.card[data-pivot="caf"] a[href^="tel:"]').first().waitFor({ timeout: 10000 });
+}
+
+test('21. agent mode: ProConnect sign-in in a popup (local OIDC provider), the agent-only line, history, copy, partners, new caller (axe-core)', async ({ ctx, page, base }) => {
+  const site = other('accueil.html');
+  const origin = new URL(site).origin;
+  await allowOrigin(base, origin);
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const agentCalls = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/v1/public/') && r.method() === 'GET') agentCalls.push({ path: u.pathname, mode: u.searchParams.get('mode'), auth: !!r.headers().authorization });
+  });
+  fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accueil France services</title></head><body><main><h1>Accueil</h1>
+<orientation-widget partner="var" entry="logement" commune="83137" mode="agent"></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`);
+  await page.goto(site);
+  const w = page.locator('orientation-widget'); // its partner changes below
+  const bar = w.locator('section.agt');
+  const signIn = bar.locator('button', { hasText: 'Se connecter (agent)' });
+  await signIn.waitFor();
+  check((await w.locator('.hist li').allTextContents()).join('|').includes('Commune : 83137'), 'the preset commune is not in the history');
+  await axeCheck(page, 'agent mode, signed out');
+
+  // The popup: start → the provider → callback → /agent/callback, which posts the code to this page and closes.
+  const [popup] = await Promise.all([page.waitForEvent('popup'), signIn.click()]);
+  await popup.waitForEvent('close', { timeout: 15000 }).catch(async (e) => {
+    const where = popup.isClosed() ? 'closed' : `${popup.url()}: ${(await popup.textContent('body').catch(() => '')).trim().slice(0, 300)}`;
+    throw new Failure(`the sign-in popup did not close (${where}): ${e.message.split('\n')[0]}`);
+  });
+  await bar.locator('.who', { hasText: 'Agent connecté' }).waitFor({ timeout: 10000 });
+  await bar.locator('.msg', { hasText: 'Connecté' }).waitFor();
+  const f = await shadowFocus(page, 'orientation-widget');
+  check(f && f.text === 'Se déconnecter', `focus after sign-in on ${JSON.stringify(f)}`);
+  const kept = await page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage).filter((k) => k !== 'orientation-lang'), cookie: document.cookie }));
+  check(kept.local === 0 && kept.session.length === 0 && kept.cookie === '', `the session left traces in the page: ${JSON.stringify(kept)}`);
+
+  await toCAF(w);
+  const line = w.locator(`article.card a[href="${AGENT_LINE.tel}"]`);
+  await line.waitFor({ timeout: 10000 });
+  const li = w.locator('li.ch', { has: page.locator(`a[href="${AGENT_LINE.tel}"]`) });
+  check((await li.locator('.agm').textContent()) === 'Ligne réservée aux agents', 'the agent-only line is not marked « Ligne réservée aux agents »');
+  const outcomeCall = agentCalls.filter((c) => c.path.startsWith('/api/v1/public/outcomes/')).pop();
+  check(outcomeCall && outcomeCall.mode === 'agent' && outcomeCall.auth, `the outcome was not asked in agent mode with the token: ${JSON.stringify(outcomeCall)}`);
+
+  // The caller's history, in order, with times.
+  const hist = await w.locator('.hist li').allTextContents();
+  const want = [/Commune : 83137/, /Question : .*Réponse : .*payer mon loyer/i, /Question : .*Réponse : Non, ou je ne sais pas/, /Réponse affichée : /];
+  let at = -1;
+  for (const re of want) {
+    const i = hist.findIndex((t, k) => k > at && re.test(t));
+    check(i > at, `history ${JSON.stringify(hist)} lacks ${re} in order`);
+    at = i;
+  }
+  check(hist.every((t) => /^\d\d:\d\d /.test(t)), `history entries without a time: ${JSON.stringify(hist)}`);
+
+  // « Copier la réponse »: the plain text in the clipboard, confirmed on screen (a status).
+  await w.locator('button.cpy').click();
+  await w.locator('.take p.msg[role="status"]', { hasText: 'Réponse copiée' }).waitFor();
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  const title = (await w.locator('.main h2').first().textContent()).trim();
+  for (const part of [title, 'Qui contacter', AGENT_LINE.number, '[Ligne réservée aux agents]', 'Documents à préparer', 'Horaires']) {
+    check(text.includes(part), `the copied answer lacks « ${part} »:\n${text}`);
+  }
+  check(!/[<>]/.test(text), 'the copied answer holds markup');
+  await axeCheck(page, 'agent mode, an outcome with an agent-only line');
+
+  // Another partner's journey: the widget restarts on it, the commune and the history kept.
+  const select = bar.locator('select');
+  const options = await select.locator('option').evaluateAll((os) => os.map((o) => o.value));
+  const target = options.find((v) => !v.startsWith('var/'));
+  check(options.includes('var/logement') && target, `partners' journeys offered: ${JSON.stringify(options)}`);
+  await select.selectOption(target);
+  await bar.locator('button', { hasText: 'Ouvrir ce parcours' }).click();
+  const [p, e] = target.split('/');
+  await page.waitForFunction(([p, e]) => {
+    const el = document.querySelector('orientation-widget');
+    return el.getAttribute('partner') === p && el.getAttribute('entry') === e && el.shadowRoot.querySelector('.org')?.textContent && !el.shadowRoot.querySelector('.org').textContent.includes('Var');
+  }, [p, e]);
+  check((await page.locator('orientation-widget').getAttribute('commune')) === '83137', 'the commune was not kept');
+  await w.locator('.hist li', { hasText: 'Parcours : ' }).waitFor();
+  check((await w.locator('.hist li').count()) > hist.length, 'the history was lost with the switch');
+  check(await bar.locator('.who', { hasText: 'Agent connecté' }).isVisible(), 'the agent was signed out by the switch');
+  const fs = await shadowFocus(page, 'orientation-widget');
+  check(fs && fs.tag === 'select', `focus after the switch on ${JSON.stringify(fs)}`);
+
+  // « Nouvel appelant »: confirmed, then the history is empty.
+  await bar.locator('button', { hasText: 'Nouvel appelant' }).click();
+  const fc = await shadowFocus(page, 'orientation-widget');
+  check(fc && fc.text === 'Effacer et recommencer', `focus on the confirmation: ${JSON.stringify(fc)}`);
+  await axeCheck(page, 'agent mode, the new caller confirmation');
+  await page.keyboard.press('Enter');
+  await w.locator('.hist', { hasText: 'Aucune étape pour le moment.' }).waitFor();
+  check((await w.locator('.hist li').count()) <= 1, 'the history was not cleared'); // the page's commune again at most
+
+  // Signed out: the public answer again.
+  await bar.locator('button', { hasText: 'Se déconnecter' }).click();
+  await bar.locator('button', { hasText: 'Se connecter (agent)' }).waitFor();
+});
+
+test('22. without the agent session the same outcome has no agent-only line (resident widget, agent mode signed out, the API)', async ({ page, base }) => {
+  // This agent-mode widget is told the server has no ProConnect: it offers no sign-in.
+  await page.route(base + '/api/v1/auth/providers', (r) => r.fulfill({ status: 200, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': '*' }, body: '{"password":true,"proconnect":false}' }));
+  for (const mode of ['', ' mode="agent"']) {
+    const site = other(`sans-agent${mode ? '-agent' : ''}.html`);
+    fakeSite(site, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title></head><body><main>
+<orientation-widget partner="var" entry="logement" commune="83137"${mode}></orientation-widget></main>
+<script src="${base}/widget.js" defer></script></body></html>`);
+    const bodies = [];
+    const listen = async (r) => {
+      if (r.url().includes('/api/v1/public/outcomes/')) bodies.push(await r.text().catch(() => ''));
+    };
+    page.on('response', listen);
+    await page.goto(site);
+    const w = page.locator(W());
+    await toCAF(w);
+    check((await w.locator(`a[href="${AGENT_LINE.tel}"]`).count()) === 0 && (await w.locator('.agm').count()) === 0, `the agent-only line shows without a session${mode}`);
+    check(bodies.length && bodies.every((b) => !b.includes(AGENT_LINE.number)), `an outcome answer holds the agent-only line${mode}`);
+    if (mode) {
+      const bar = w.locator('section.agt');
+      check(await bar.locator('.who', { hasText: 'Connexion agent indisponible' }).isVisible(), 'no « Connexion agent indisponible » without ProConnect');
+      check((await bar.locator('button', { hasText: 'Se connecter' }).count()) === 0, 'a sign-in is offered without ProConnect');
+    } else check((await w.locator('section.agt, .hist').count()) === 0, 'the agent bar shows outside agent mode');
+    page.off('response', listen);
+  }
+  // The API: mode=agent without a token is refused; the public answer never holds the line.
+  const journey = await (await fetch(`${base}/api/v1/public/organisations/var/journeys/logement`)).json();
+  const id = journey.outcomes['caf-aide-logement'] || Object.values(journey.outcomes)[0];
+  const pub = await fetch(`${base}/api/v1/public/outcomes/${id}?commune=83137`);
+  check(pub.ok && !(await pub.text()).includes(AGENT_LINE.number), 'the public outcome holds the agent-only line');
+  const refused = await fetch(`${base}/api/v1/public/outcomes/${id}?commune=83137&mode=agent`);
+  check(refused.status === 401, `mode=agent without a token: ${refused.status}`);
+});
+
 // ------------------------------------------------------------------ main
 
 let tmp, server, sitesServer, browser, failed = 0, passed = 0, setupFailed = false, goServes = false;
-process.on('exit', () => server?.proc.kill('SIGTERM'));
+process.on('exit', () => {
+  server?.proc.kill('SIGTERM');
+  server?.oidc.kill('SIGTERM');
+});
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGPIPE']) process.on(sig, () => process.exit(1));
 try {
   await access(path.join(widget, 'dist', 'widget.js')).catch(() => {
@@ -806,6 +1314,7 @@ try {
 } finally {
   await browser?.close();
   server?.proc.kill('SIGTERM');
+  server?.oidc.kill('SIGTERM');
   sitesServer?.close();
   if (tmp && !process.env.E2E_KEEP) await rm(tmp, { recursive: true, force: true });
 }

@@ -5,7 +5,10 @@
 //                      first question), content-hashed, served immutable at
 //                      /widget/widget-HASH.js
 //   chunks/NAME-HASH.js  the lazy chunks (ES modules, loaded with import()
-//                      from <script origin>/widget/chunks/), immutable
+//                      from <script origin>/widget/chunks/), immutable: the
+//                      answers, the QR code, agent mode (mode="agent" only),
+//                      and one per language but French
+//                      (lang-CODE-HASH.js, src/lang/CODE.ts)
 // and beside each of them NAME.br and NAME.gz (precompress.mjs), which the Go
 // server sends to browsers that accept them. Deterministic: same sources,
 // same bytes. Prints raw, gzip and brotli sizes.
@@ -24,7 +27,9 @@ const cssText = {
   setup(b) {
     b.onLoad({ filter: /\.css$/ }, async (args) => {
       const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'css', minify: true, target: 'chrome100' });
-      return { contents: `export default ${JSON.stringify(code.trim())};`, loader: 'js' };
+      // esbuild keeps the spaces of custom properties (`--_p: var(--x, #fff)`): they are not needed here.
+      const css = code.trim().replace(/(--[\w-]+): /g, '$1:').replace(/var\((--[\w-]+), /g, 'var($1,');
+      return { contents: `export default ${JSON.stringify(css)};`, loader: 'js' };
     });
   },
 };
@@ -43,9 +48,12 @@ const common = {
 await rm(dist, { recursive: true, force: true });
 await mkdir(path.join(dist, 'chunks'), { recursive: true });
 
+// Every language but French (bundled): its strings, a lazy chunk.
+const langs = (await readdir(path.join(root, 'src/lang'))).filter((f) => f.endsWith('.ts') && f !== 'plural.ts').map((f) => f.slice(0, -3)).sort();
 const chunks = await build({
   ...common,
-  entryPoints: { answers: 'src/answers.ts', qr: 'src/qr.ts' },
+  charset: 'utf8', // module scripts are always read as UTF-8: the Arabic and Ukrainian tables stay short
+  entryPoints: { answers: 'src/answers.ts', qr: 'src/qr.ts', agent: 'src/agent.ts', ...Object.fromEntries(langs.map((l) => ['lang-' + l, `src/lang/${l}.ts`])) },
   format: 'esm',
   outdir: 'dist',
   entryNames: 'chunks/[name]-[hash]',
@@ -70,7 +78,7 @@ const PRIVATE = [
   'renderView', 'pushView', 'goBack', 'restartView', 'stepOf', 'loadChunk', 'loadAnswers', 'makeCtx', 'emergencyNumber',
   'viewNodes', 'onHash', 'onShow', 'navBar', 'loadPartner', 'startWidget', 'viewStack', 'journeyDoc', 'orgData', 'wrapEl', 'mainEl', 'liveEl',
   'panelEl', 'themesP', 'placeNow', 'tr', 'trackOnce', 'onHide', 'stepAnswered', 'gone', 'onKey',
-  'scriptOrigin', 'items', 'active', 'timer', 'pick', 'move', 'head', 'flush', 'hide', 'cache', 'request', 'list', 'setError', 'load', 'input', 'seq', 'answer', 'url', 'base', 'root',
+  'switchLang', 'menuFocus', 'listen', 'scriptOrigin', 'items', 'active', 'timer', 'pick', 'move', 'head', 'flush', 'hide', 'cache', 'request', 'list', 'setError', 'load', 'input', 'seq', 'answer', 'url', 'base', 'root',
 ];
 
 // Names that must survive keep them: what the chunks read of the context
@@ -94,6 +102,9 @@ const main = await build({
   define: {
     __ANSWERS_CHUNK__: JSON.stringify(names.answers),
     __QR_CHUNK__: JSON.stringify(names.qr),
+    __AGENT_CHUNK__: JSON.stringify(names.agent),
+    // Only the hash of each (its name is lang-CODE-HASH.js).
+    __LANG_CHUNKS__: JSON.stringify(Object.fromEntries(langs.map((l) => [l, names[l].slice(l.length + 6, -3)]))),
   },
   banner: { js: '/* Aiguillage <orientation-widget>. AGPL-3.0-or-later. */' },
 });

@@ -2,52 +2,116 @@
 // to take an answer away. Loaded after the first question is on screen.
 
 import type { Ctx as CoreCtx } from './ctx';
-import { answerStrings, type AnswerStrings } from './i18n';
+import { answerStrings, LANGS, type AnswerStrings, type Strings } from './i18n';
 import type { ApiError } from './api';
 import type { Fields } from './events';
-import { h, link, uid } from './dom';
+import { h, inLang, link, uid } from './dom';
 import { describe, hasPlan, orderByReachability, status, upcomingExceptions, weekLines, type HoursStatus } from './hours';
 import { clip, dialable, hostOf, mailHref, osmUrl, smsHref, telHref, webUrl } from './sanitize';
-import type { Channel, Commune, ContactPoint, OutcomeResponse, SearchResponse } from './types';
-import { encodeState } from './state';
+import type { Channel, Commune, ContactPoint, OutcomeResponse, SearchResponse, Translated } from './types';
+import { AGENT_CONTACT, AGENT_LINE, agentOnly, answerText, channelsToShow } from './answertext';
+import { encodeState, stateOf } from './state';
 import cssText from './answers.css';
 
 export const css = cssText;
 export { post } from './send';
 export { suggestThemes } from './suggest';
+export { replay, stateFor, stateOf, writeFragment } from './state';
 
 /** Inside the chunk, the context carries the full strings table. */
 type Ctx = Omit<CoreCtx, 's'> & { s: AnswerStrings };
-const full = (c: CoreCtx): Ctx => ({ ...c, s: answerStrings(c.lang) });
+const full = (c: CoreCtx): Ctx => ({ ...c, s: answerStrings(c.s) });
+/**
+ * The lang of texts that only exist in French (cost and accessibility notes, hours notes, addresses, reasons), with
+ * their own direction (in Arabic, "sert tout le département 83" must not be read right to left).
+ */
+const frOnly = (ctx: Ctx): { lang?: string; dir?: string } => (ctx.lang === 'fr' ? {} : { lang: 'fr', dir: 'auto' });
+/** A text of the API with its mark when it is in French in another language's widget (dom.ts inLang). */
+const tx = (ctx: Ctx, text: string | undefined, o: Translated | undefined) => inLang(text, o, ctx.s);
 export type Outcome = OutcomeResponse;
 
 /** The link to the answer on screen: the host page with #orientation=…. */
 const shareUrl = (ctx: CoreCtx): string => {
-  const st = ctx.state();
+  const st = stateOf(ctx.view, ctx.partner, ctx.entry, ctx.commune);
   return location.href.split('#')[0] + (st ? '#' + encodeState(st) : '');
 };
 
 /** The mark of a journey draft preview, shown in the top bar (the element's preview attribute). */
-export const draftMark = (lang: string): HTMLElement => h('p', { class: 'pv' }, answerStrings(lang).draft);
+export const draftMark = (s: Strings): HTMLElement => h('p', { class: 'pv' }, answerStrings(s).draft);
 
-const ORDER = ['phone', 'sms', 'online_procedure', 'email', 'contact_form', 'chat', 'website', 'address'];
+/**
+ * langMenu puts the language menu in the top bar, before the emergency button (once), and gives its button
+ * the focus when asked (the widget has just changed language through it); false: the focus is done.
+ *
+ * The menu: a button (the current language's name, « Langue » for screen readers) that opens the list of every
+ * language, each written in its own language with its lang. Enter or a click picks one (pick: the element shows
+ * the view on screen again in it); arrows move in the list, Escape or leaving it closes it.
+ */
+/** A globe, the usual sign of a language menu (drawn: no font has it everywhere). */
+function globe(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  const path = document.createElementNS(ns, 'path');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'gl');
+  path.setAttribute('d', 'M12 2a10 10 0 1 0 0 20a10 10 0 1 0 0-20M2 12h20M12 2c3 3 4.5 6.5 4.5 10s-1.5 7-4.5 10c-3-3-4.5-6.5-4.5-10S9 5 12 2');
+  svg.append(path);
+  return svg;
+}
+
+export function langMenu(before: Element, core: Strings, current: string, pick: (code: string) => void, focus: boolean): false {
+  // Once per frame: the emergency button comes first without it.
+  if (!before.previousSibling) before.before(menu(core, current, pick));
+  if (focus) (before.previousSibling!.firstChild as HTMLElement).focus();
+  return false;
+}
+
+function menu(core: Strings, current: string, pick: (code: string) => void): HTMLElement {
+  const s = answerStrings(core);
+  const id = uid('lang');
+  const name = (LANGS.find(([c]) => c === current) || LANGS[0])[1];
+  const items = LANGS.map(([code, label]) => h('button', {
+    type: 'button', lang: code, dir: code === 'ar' ? 'rtl' : 'ltr', 'aria-current': code === current ? 'true' : null,
+    onclick: () => {
+      set(false);
+      if (code !== current) pick(code);
+    },
+  }, label));
+  const list = h('ul', { id, class: 'lml', hidden: true }, ...items.map((b) => h('li', null, b)));
+  const btn = h('button', { type: 'button', class: 'lmb', 'aria-expanded': 'false', 'aria-controls': id, onclick: () => set(list.hidden) },
+    globe(), h('span', { class: 'sr' }, s.language + s.colon), name);
+  const set = (open: boolean, focus?: boolean) => {
+    list.hidden = !open;
+    btn.setAttribute('aria-expanded', String(open));
+    if (open) items[Math.max(0, LANGS.findIndex(([c]) => c === current))].focus();
+    else if (focus) btn.focus();
+  };
+  const box = h('div', {
+    class: 'lm',
+    onkeydown: (e: Event) => {
+      const k = (e as KeyboardEvent).key;
+      const i = items.indexOf(e.target as HTMLButtonElement);
+      if (k === 'Escape' && !list.hidden) set(false, true);
+      else if ((k === 'ArrowDown' || k === 'ArrowUp') && i >= 0) {
+        e.preventDefault();
+        items[(i + (k === 'ArrowDown' ? 1 : items.length - 1)) % items.length].focus();
+      }
+    },
+    onfocusout: (e: Event) => {
+      if (!box.contains((e as FocusEvent).relatedTarget as Node)) set(false);
+    },
+  }, btn, list);
+  return box;
+}
+
 /** The channel a usage event names: online procedures, contact forms and chats are all "online". */
 const usageChannel = (kind: string) => (/^(online_procedure|contact_form|chat)$/.test(kind) ? 'online' : kind);
 
-// ------------------------------------------------------------------ cards
+/** The mark of what only agents see (agent mode): French, with its lang in another language's widget. */
+const agentMark = (ctx: Ctx, text: string): HTMLElement => h('strong', { class: 'agm', ...frOnly(ctx) }, text);
 
-function channelsToShow(cp: ContactPoint, agent: boolean): Channel[] {
-  const seen = new Set<string>();
-  return (cp.channels || [])
-    .filter((c) => c && typeof c.value === 'string' && ORDER.includes(c.kind))
-    .sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind))
-    .filter((c) => {
-      if (agent) return true;
-      if (seen.has(c.kind)) return false;
-      seen.add(c.kind);
-      return true;
-    });
-}
+// ------------------------------------------------------------------ cards
 
 function channelItem(ctx: Ctx, c: Channel, cp: ContactPoint): HTMLElement | null {
   const s = ctx.s;
@@ -78,16 +142,18 @@ function channelItem(ctx: Ctx, c: Channel, cp: ContactPoint): HTMLElement | null
     default: {
       const href = webUrl(c.value);
       if (!href) return null;
-      const text = c.kind === 'website' ? `${s.website} : ${hostOf(href)}` : (s as unknown as Record<string, string>)[c.kind] + (c.label && c.kind === 'online_procedure' ? ` : ${c.label}` : '');
+      const text = c.kind === 'website' ? s.website + s.colon + hostOf(href) : (s as unknown as Record<string, string>)[c.kind] + (c.label && c.kind === 'online_procedure' ? s.colon + c.label : '');
       a = link(href, text, c.kind === 'online_procedure' ? 'btn' : '', s.newWindow, usageChannel(c.kind), cp.id);
     }
   }
   if (!a) return null;
   return h('li', { class: 'ch ' + c.kind }, a,
-    c.cost_note ? h('span', { class: 'cost' }, ' ' + c.cost_note) : null,
-    c.accessibility_note ? h('span', { class: 'acc' }, ' ' + c.accessibility_note) : null);
+    ctx.agent && agentOnly(c.visibility) ? [' ', agentMark(ctx, AGENT_LINE)] : null,
+    c.cost_note ? h('span', { class: 'cost', ...frOnly(ctx) }, ' ' + c.cost_note) : null,
+    c.accessibility_note ? h('span', { class: 'acc', ...frOnly(ctx) }, ' ' + c.accessibility_note) : null);
 }
 
+/** The date as dd/mm/yyyy (each language's verified() words it). */
 function frDate(iso: string | undefined): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
   return m ? `${m[3]}/${m[2]}/${m[1]}` : null;
@@ -105,14 +171,15 @@ function card(ctx: Ctx, cp: ContactPoint, level: 'h3' | 'h4' = 'h3'): HTMLElemen
   const verified = frDate(cp.verified_at);
   const el = h('article', { class: 'card', part: 'card', 'data-pivot': cp.pivot || null, 'data-open': st ? String(st.open) : null },
     h(level, null, cp.name),
-    cp.description ? h('p', { class: 'desc' }, ctx.agent ? cp.description : clip(cp.description, 220)) : null,
+    ctx.agent && agentOnly(cp.visibility) ? h('p', null, agentMark(ctx, AGENT_CONTACT)) : null,
+    cp.description ? h('p', { class: 'desc' }, tx(ctx, ctx.agent ? cp.description : clip(cp.description, 220), cp)) : null,
     st ? h('p', { class: 'st ' + (st.open ? 'open' : 'closed') }, describe(st, s), oh!.indicative ? ` (${s.indicative})` : '') : null,
     chans.length ? h('ul', { class: 'chs' }, ...chans) : null,
-    addrLines.length ? h('address', null, ...addrLines.flatMap((l, i) => (i ? [h('br'), l] : [l])),
+    addrLines.length ? h('address', null, h('span', frOnly(ctx), ...addrLines.flatMap((l, i) => (i ? [h('br'), l] : [l]))),
       map ? h('span', { class: 'map' }, ' ', link(map, s.map, '', s.newWindow, 'address', cp.id)) : null,
-      typeof cp.distance_km === 'number' && cp.distance_km > 0 ? h('span', { class: 'meta' }, ` (${s.distance(cp.distance_km.toFixed(1).replace('.', ','))})`) : null) : null,
+      typeof cp.distance_km === 'number' && cp.distance_km > 0 ? h('span', { class: 'meta' }, ` (${s.distance(cp.distance_km)})`) : null) : null,
     hoursDetails(ctx, cp),
-    cp.reason ? h('p', { class: 'why' }, h('strong', null, s.why), cp.reason) : null,
+    cp.reason ? h('p', { class: 'why' }, h('strong', null, s.why), h('span', frOnly(ctx), cp.reason)) : null,
     verified ? h('p', { class: 'meta' }, s.verified(verified)) : null,
     ctx.features.reports && cp.id ? report(ctx, cp) : null,
   );
@@ -129,7 +196,7 @@ function hoursDetails(ctx: Ctx, cp: ContactPoint): HTMLElement | null {
     h('summary', null, s.hours),
     lines.length ? h('ul', null, ...lines.map((l) => h('li', null, l))) : null,
     ex.length ? h('ul', { class: 'ex' }, ...ex.map((l) => h('li', null, l))) : null,
-    oh.note ? h('p', null, oh.note) : null,
+    oh.note ? h('p', frOnly(ctx), oh.note) : null,
     oh.indicative ? h('p', { class: 'meta' }, s.indicative) : null);
 }
 
@@ -198,13 +265,14 @@ export function outcome(core: CoreCtx, o: OutcomeResponse, id: string, emergency
   // A channel used here is counted with this outcome.
   for (const el of list) el.querySelectorAll<HTMLElement>('[data-ch]').forEach((a) => (a.dataset.o = id));
   return [
-    h('h2', null, o.title || s.contacts),
-    o.explanation ? h('p', { class: 'expl' }, o.explanation) : null,
+    h('h2', null, o.title ? tx(ctx, o.title, o) : s.contacts),
+    o.explanation ? h('p', { class: 'expl' }, tx(ctx, o.explanation, o)) : null,
     cps.length ? h('h3', null, s.contacts) : null,
     ...list,
     docs.length ? h('h3', null, s.documents) : null,
-    docs.length ? h('ul', { class: 'docs' }, ...docs.map((d) => h('li', null, d))) : null,
-    takeAway(ctx, o.title || '', cps, () => answerText(ctx, o.title, o.explanation, cps, docs)),
+    docs.length ? h('ul', { class: 'docs', lang: o.text_lang, dir: o.text_lang && 'auto' }, ...docs.map((d) => h('li', null, d))) : null,
+    docs.length && o.text_lang ? h('p', { class: 'meta' }, s.inFrench) : null,
+    takeAway(ctx, o.title || '', cps, (agent) => textOf(ctx, o.title, o.explanation, cps, docs, false, agent)),
     ctx.features.feedback ? feedback(ctx, { outcome: id, query }) : null,
   ].filter(Boolean) as HTMLElement[];
 }
@@ -215,16 +283,16 @@ export interface ThemeResponse {
 }
 
 /** themeAnswer: the contact points of a theme for the commune (GET /contact-points?theme=). */
-export function themeAnswer(core: CoreCtx, r: ThemeResponse, slug: string, label: string): HTMLElement[] {
+export function themeAnswer(core: CoreCtx, r: ThemeResponse, slug: string, label: string, theme?: Translated): HTMLElement[] {
   const ctx = full(core);
   const s = ctx.s;
   const cps = r.contact_points || [];
   ctx.announce(s.resultsCount(cps.length));
   ctx.emit('outcome', { theme: slug, contact_points: cps.length });
   shown(ctx, cps);
-  const head = h('h2', null, s.themeTitle(label));
+  const head = h('h2', null, theme?.text_lang ? [s.themeTitle(''), ...tx(ctx, label, theme)] : s.themeTitle(label));
   if (!cps.length) return [head, h('p', null, s.noService)];
-  return [head, ...cards(ctx, cps, 'h3'), takeAway(ctx, label, cps, () => answerText(ctx, label, '', cps, [])),
+  return [head, ...cards(ctx, cps, 'h3'), takeAway(ctx, label, cps, (agent) => textOf(ctx, label, '', cps, [], false, agent)),
     ctx.features.feedback ? feedback(ctx, {}) : null].filter(Boolean) as HTMLElement[];
 }
 
@@ -240,7 +308,10 @@ export function results(core: CoreCtx, r: SearchResponse, query: string): HTMLEl
   ctx.once('search', { query, results: all.length });
   if (r.emergency) {
     ctx.keepOffUrl();
-    ctx.emergency(all.filter((x) => x.kind === 'emergency'), 'search', r.emergency_categories?.map((c) => c.slug));
+    // This situation's numbers first, under their heading.
+    ctx.emergency(all.filter((x) => x.kind === 'emergency' && x.contact_points?.length)
+      .flatMap((g) => [h('h3', null, tx(ctx, g.title, g)), h('ul', { class: 'nums first' }, ...g.contact_points!.map((c) => ctx.number(c)))]),
+    'search', r.emergency_categories?.map((c) => c.slug));
   }
   ctx.announce(s.resultsCount(n));
   const out: (HTMLElement | null)[] = [
@@ -272,8 +343,8 @@ export function results(core: CoreCtx, r: SearchResponse, query: string): HTMLEl
     const online = (r.online || []).map((o) => ({ href: webUrl(o.url), t: o.title || o.kind || o.url })).filter((o) => o.href);
     const fiche = webUrl(r.url);
     return h('article', { class: 'result', 'data-kind': r.kind },
-      h('h3', null, r.title),
-      r.description ? h('p', null, clip(r.description, 240)) : null,
+      h('h3', null, tx(ctx, r.title, r)),
+      r.description ? h('p', null, tx(ctx, clip(r.description, 240), r)) : null,
       r.kind === 'journey_outcome' ? h('button', { type: 'button', class: 'pri', onclick: () => ctx.openOutcome(r.ref) }, s.seeAnswer) : null,
       box, more,
       online.length ? h('ul', { class: 'online' }, ...online.map((o) => h('li', null, link(o.href!, o.t, '', s.newWindow)))) : null,
@@ -287,43 +358,38 @@ export function results(core: CoreCtx, r: SearchResponse, query: string): HTMLEl
 
 // ------------------------------------------------------------------ take the answer away
 
-/** answerText is the answer as plain text: for the agent's copy, SMS and e-mail. */
-function answerText(ctx: Ctx, title: string | undefined, explanation: string | undefined, cps: ContactPoint[], docs: string[], short = false): string {
-  const s = ctx.s;
-  const out: string[] = [title || ''];
-  if (explanation && !short) out.push(explanation);
-  for (const cp of cps.slice(0, short ? 2 : cps.length)) {
-    out.push('', cp.name);
-    for (const c of channelsToShow(cp, !short)) {
-      if (c.kind === 'address' && cp.address?.lines?.length) continue;
-      out.push('  ' + c.value + (c.cost_note && !short ? ` (${c.cost_note})` : ''));
-    }
-    if (cp.address && (cp.address.lines?.length || cp.address.city)) out.push('  ' + [...(cp.address.lines || []), [cp.address.postal_code, cp.address.city].filter(Boolean).join(' ')].join(', '));
-    const st = status(cp.opening_hours, ctx.now());
-    if (!short && cp.opening_hours && hasPlan(cp.opening_hours)) out.push('  ' + s.hours + ' : ' + (cp.opening_hours.note || weekLines(cp.opening_hours, s).join(' ; ')));
-    else if (st && short) out.push('  ' + describe(st, s));
-  }
-  if (docs.length && !short) out.push('', s.documents + ' :', ...docs.map((d) => '- ' + d));
-  out.push('', shareUrl(ctx));
-  return out.join('\n').trim();
-}
+/** textOf: the answer as plain text (answertext.ts), in the widget's language, with the link to it. */
+const textOf = (ctx: Ctx, title: string | undefined, explanation: string | undefined, cps: ContactPoint[], docs: string[], short?: boolean, agent = ctx.agent): string =>
+  answerText(ctx.s, { title, explanation, contactPoints: cps, documents: docs, link: shareUrl(ctx), now: ctx.now(), agent, short });
 
-function takeAway(ctx: Ctx, title: string, cps: ContactPoint[], full: () => string): HTMLElement {
+/**
+ * takeAway: the ways to keep the answer (print, link, QR code, SMS, e-mail) and, for agents, « Copier la réponse »
+ * (full: the whole answer as text; agent: with the lines reserved to agents, marked — never in the e-mail link,
+ * which goes to the resident). A copy is confirmed on screen and to screen readers (the status under the
+ * buttons); when the clipboard refuses, the text is shown selected in a field to copy by hand.
+ */
+function takeAway(ctx: Ctx, title: string, cps: ContactPoint[], full: (agent: boolean) => string): HTMLElement {
   const s = ctx.s;
   const qrBox = h('div', { class: 'qr', hidden: true });
   const fallback = h('div', { class: 'copyfb' });
+  const said = h('p', { class: 'msg', role: 'status' });
   const copy = (text: string, ok: string) => {
-    const done = () => ctx.announce(ok);
+    said.textContent = '';
+    fallback.replaceChildren();
+    const done = () => setTimeout(() => (said.textContent = ok), 50); // emptied first: the same words are said again
     const fail = () => {
-      const ta = h('textarea', { readonly: true, rows: 6, 'aria-label': s.copyFailed }, text);
+      const ta = h('textarea', { readonly: true, rows: 8, 'aria-label': s.copyFailed }, text);
       fallback.replaceChildren(h('p', null, s.copyFailed), ta);
       ta.select();
       ta.focus();
     };
-    if (navigator.clipboard?.writeText) navigator.clipboard.writeText(text).then(done, fail);
-    else fail();
+    try {
+      navigator.clipboard.writeText(text).then(done, fail);
+    } catch {
+      fail(); // no clipboard (an insecure page, an old browser)
+    }
   };
-  const short = answerText(ctx, title, '', cps, [], true);
+  const short = textOf(ctx, title, '', cps, [], true);
   const qrBtn = h('button', {
     type: 'button', 'aria-expanded': 'false',
     onclick: () => {
@@ -346,13 +412,13 @@ function takeAway(ctx: Ctx, title: string, cps: ContactPoint[], full: () => stri
   return h('section', { class: 'take noprint', 'aria-labelledby': hid },
     h('h3', { id: hid }, s.takeAway),
     h('div', { class: 'row' },
-      ctx.agent ? h('button', { type: 'button', class: 'pri', onclick: () => copy(full(), s.answerCopied) }, s.copyAnswer) : null,
+      ctx.agent ? h('button', { type: 'button', class: 'pri cpy', onclick: () => copy(full(true), s.answerCopied) }, s.copyAnswer) : null,
       h('button', { type: 'button', onclick: () => window.print() }, s.print),
       h('button', { type: 'button', onclick: () => copy(shareUrl(ctx), s.linkCopied) }, s.copyLink),
       qrBtn,
       h('a', { href: smsHref('', short) }, s.sendSms),
-      h('a', { href: `mailto:?subject=${encodeURIComponent(s.mailSubject)}&body=${encodeURIComponent(full())}` }, s.sendMail)),
-    qrBox, fallback);
+      h('a', { href: `mailto:?subject=${encodeURIComponent(s.mailSubject)}&body=${encodeURIComponent(full(false))}` }, s.sendMail)),
+    said, qrBox, fallback);
 }
 
 /**

@@ -20,18 +20,28 @@ export class ApiError extends Error {
 export class Api {
   private cache = new Map<string, Promise<unknown>>();
 
-  constructor(public base: string, private timeoutMs = TIMEOUT_MS) {
+  /**
+   * Agent mode (agent chunk): the headers of every GET, the signed-in agent's `Authorization: Bearer …`, sent with
+   * `mode=agent`; the server then adds the contact points and channels reserved to agents, answered privately.
+   * Set by another bundle: keep its name out of PRIVATE in scripts/build.mjs (as get and clear).
+   */
+  auth?: Record<string, string>;
+
+  /** lang: the language of the texts asked, sent as the `lang` parameter of every GET (the server's default is fr). */
+  constructor(public base: string, public lang = 'fr', private timeoutMs = TIMEOUT_MS) {
     this.base = base.replace(/\/+$/, '');
   }
 
-  /** get fetches JSON; successful answers are kept for the life of the page (cleared by clear()). */
+  /** get fetches JSON, in the client's language; successful answers are kept for the life of the page (cleared by clear()). */
   get<T>(path: string, params?: Record<string, string | number | undefined | null>, cache = true): Promise<T> {
     const q = new URLSearchParams();
     if (params) for (const k in params) if (params[k] !== undefined && params[k] !== null && params[k] !== '') q.set(k, String(params[k]));
-    const url = this.base + '/api/v1/public' + path + (q.toString() ? '?' + q : '');
+    q.set('lang', this.lang);
+    if (this.auth) q.set('mode', 'agent');
+    const url = this.base + '/api/v1/public' + path + '?' + q;
     const hit = cache ? this.cache.get(url) : undefined;
     if (hit) return hit as Promise<T>;
-    const p = this.request<T>(url, path, { method: 'GET' });
+    const p = this.request<T>(url, path, { method: 'GET', headers: this.auth });
     if (cache) {
       this.cache.set(url, p);
       p.catch(() => this.cache.delete(url));

@@ -35,6 +35,14 @@ export function link(href: string, text: string, cls?: string, newWindowLabel?: 
     text, ext && newWindowLabel ? h('span', { class: 'sr' }, ' ' + newWindowLabel) : null);
 }
 
+/**
+ * inLang gives a text of the API as it is or, when the server could only give it in another language than the
+ * one asked (the object's text_lang, "fr"), in a span with that lang followed by the mark: « (in French) ».
+ */
+export function inLang(text: string | undefined, o: { text_lang?: string } | undefined, s: { inFrench: string }): Child[] {
+  return o?.text_lang && text ? [h('span', { lang: o.text_lang, dir: 'auto' }, text), ' ' + s.inFrench] : [text];
+}
+
 let seq = 0;
 export function uid(p: string): string {
   return `${p}-${++seq}`;

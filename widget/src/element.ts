@@ -6,42 +6,46 @@
 import { Api, ApiError } from './api';
 import { contrast, ensureContrast, onColor, parseColor, toHex, type RGB } from './color';
 import { Combobox } from './combobox';
-import type { Ctx } from './ctx';
-import { h, link } from './dom';
-import { strings, type Strings } from './i18n';
+import type { Ctx, View } from './ctx';
+import { h, inLang, link } from './dom';
+import { fr, pickLang, type Strings } from './i18n';
 import { safeUrl, smsHref, telHref, webUrl } from './sanitize';
-import { decodeState, encodeState, fragmentIsOurs, INSEE, type WidgetState } from './state';
+import { INSEE, type WidgetState } from './state';
 import { Usage, type Fields } from './events';
 import css from './styles.css';
 import type {
   Commune, ContactPoint, Organisation, PublicJourney, SearchResponse, Step, Theme,
 } from './types';
 import type * as Answers from './answers';
+import type * as Agent from './agent';
 
 declare const __ANSWERS_CHUNK__: string;
 declare const __QR_CHUNK__: string;
+declare const __AGENT_CHUNK__: string;
+/** The lazy chunk of each language but French, lang-CODE-HASH.js: code → hash (scripts/build.mjs). */
+declare const __LANG_CHUNKS__: Record<string, string>;
 
-type View = (
-  | { k: 'start'; notice?: string }
-  | { k: 'step'; path: string[] }
-  | { k: 'results'; q: string }
-  | { k: 'outcome'; id: string }
-  | { k: 'theme'; slug: string }
-  | { k: 'commune'; then: View; text?: string }
-  | { k: 'error'; err: unknown }
-) & { t?: Record<string, string> }; // t: the usage events this view already recorded (trackOnce)
+/** A fragment of a widget's answer (state.ts): read through the answers chunk. */
+const OURS = /^#orientation=/;
 
 const DEFAULT_EXIT = 'https://www.google.fr/search?q=meteo';
 const DEFAULT_PRIMARY = '#1d4e89';
 
 // National numbers shown when the API cannot be reached: the emergency panel
-// must work even then.
-const FALLBACK_EMERGENCY: [string, string, boolean?][] = [
-  ['15', 'SAMU, urgence médicale'], ['17', 'Police secours, gendarmerie'], ['18', 'Sapeurs-pompiers'],
-  ['112', 'Numéro d’urgence européen'], ['114', 'Urgence par SMS (sourds, malentendants, ou si parler est dangereux)', true],
-  ['115', 'Hébergement d’urgence'], ['119', 'Enfance en danger'], ['3919', 'Violences femmes info'],
-  ['3114', 'Prévention du suicide'],
-];
+// must work even then (their names: s.numbers; 114 is an SMS number).
+const FALLBACK_EMERGENCY = '15 17 18 112 114 115 119 3919 3114'.split(' ');
+/** The language the resident picked in the menu, kept for the tab's session (removed by the quick exit). */
+const LANG_KEY = 'orientation-lang';
+const session = (v?: string | null): string | undefined => {
+  try {
+    const st = sessionStorage;
+    if (v) st[LANG_KEY] = v;
+    else if (v === null) delete st[LANG_KEY];
+    return st[LANG_KEY];
+  } catch {
+    return; // storage refused (privacy settings, sandboxed frame)
+  }
+};
 
 let sheet: CSSStyleSheet | undefined;
 let leaving = false;
@@ -79,6 +83,10 @@ export class OrientationWidget extends HTMLElement {
   private pv = '';
   /** Usage events of this start (features.events), see events.ts. */
   private tr?: Usage;
+  /** The language menu was used: its button gets the focus back once the widget speaks the new language. */
+  private menuFocus = false;
+  /** mode="agent": the agent chunk's record of each view the agent caused (the caller's history), see agent.ts. */
+  private ag?: Agent.Hook;
 
   constructor() {
     super();
@@ -110,21 +118,22 @@ export class OrientationWidget extends HTMLElement {
   set preview(v: string) { this.setAttribute('preview', v); }
 
   connectedCallback(): void {
-    window.addEventListener('keydown', this.onKey, true);
-    window.addEventListener('hashchange', this.onHash);
-    window.addEventListener('pageshow', this.onShow);
-    window.addEventListener('pagehide', this.onHide);
-    document.addEventListener('visibilitychange', this.onHide);
+    this.listen('addEventListener');
     this.schedule();
   }
 
   disconnectedCallback(): void {
-    window.removeEventListener('keydown', this.onKey, true);
-    window.removeEventListener('hashchange', this.onHash);
-    window.removeEventListener('pageshow', this.onShow);
-    window.removeEventListener('pagehide', this.onHide);
-    document.removeEventListener('visibilitychange', this.onHide);
+    this.listen('removeEventListener');
     this.tr?.flush();
+  }
+
+  /** The page's events the element follows while it is in the page. */
+  private listen(m: 'addEventListener' | 'removeEventListener'): void {
+    window[m]('keydown', this.onKey as EventListener, true);
+    window[m]('hashchange', this.onHash);
+    window[m]('pageshow', this.onShow as EventListener);
+    window[m]('pagehide', this.onHide);
+    document[m]('visibilitychange', this.onHide);
   }
 
   /** The page is hidden (another tab, the phone's dialer…) or left: record the exit and send the events. */
@@ -142,14 +151,20 @@ export class OrientationWidget extends HTMLElement {
 
   /** A link to an answer opened on the same page (#orientation=…) shows that answer. */
   private onHash = (): void => {
-    const st = decodeState(location.hash);
-    if (!st || st.p !== this.partner || (st.e && st.e !== this.entry) || !this.orgData) return;
-    this.restore(st);
-    this.renderView(true);
+    if (this.orgData && OURS.test(location.hash)) {
+      void this.loadAnswers().then((m) => {
+        const st = m.stateFor(location.hash, this.partner, this.entry);
+        if (!st) return;
+        this.restore(m, st);
+        this.renderView(true);
+      }, () => undefined);
+    }
   };
 
-  attributeChangedCallback(): void {
-    if (this.started) this.schedule();
+  attributeChangedCallback(name: string): void {
+    if (!this.started) return;
+    if (name === 'lang') session(null); // the page sets the language now: the resident's earlier pick gives way
+    this.schedule();
   }
 
   /** Re-renders are batched: attribute changes in one task start the widget once. */
@@ -164,22 +179,40 @@ export class OrientationWidget extends HTMLElement {
 
   // ---------------------------------------------------------------- frame
 
-  private async startWidget(): Promise<void> {
+  /** startWidget (re)starts the element; keep: only the language changed, the view on screen is shown again in it. */
+  private async startWidget(keep?: boolean): Promise<void> {
     this.started = true;
-    const { lang, s } = strings(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+    const seq = ++this.renderSeq;
+    let lang = pickLang(session(), this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'), navigator.languages);
+    let s = fr;
+    // Every language but French is a lazy chunk, fetched before the first view; French when it cannot be had.
+    if (lang !== 'fr') s = await this.loadChunk<{ s: Strings }>(`lang-${lang}-${__LANG_CHUNKS__[lang]}.js`).then((m) => m.s, () => ((lang = 'fr'), fr));
+    // Agent mode (sign-in, the caller's history, other partners' journeys) is a lazy chunk too.
+    const ag = this.mode == 'agent' && (await this.loadChunk<typeof Agent>(__AGENT_CHUNK__).catch(() => {}));
+    if (seq !== this.renderSeq) return; // restarted meanwhile
     this.s = s;
-    this.client = new Api(safeUrl(this.api, ['https:', 'http:']) || OrientationWidget.scriptOrigin);
+    this.client = new Api(safeUrl(this.api, ['https:', 'http:']) || OrientationWidget.scriptOrigin, lang);
     this.orgData = undefined;
     this.journeyDoc = undefined;
     this.themesP = undefined;
-    this.viewStack = [];
-    this.tr?.flush(); // the events of the previous partner go with it
-    this.tr = undefined;
     this.pv = this.preview && '/previews/' + encodeURIComponent(this.preview);
-    const c = this.commune;
-    this.placeNow = INSEE.test(c) ? { code: c } : undefined;
+    if (!keep) {
+      this.viewStack = [];
+      this.tr?.flush(); // the events of the previous partner go with it
+      this.tr = undefined;
+      const c = this.commune;
+      this.placeNow = INSEE.test(c) ? { code: c } : undefined;
+    }
     this.frame(lang);
-    await this.loadPartner(true);
+    this.ag = ag ? ag.agent(this, this.client, () => this.startWidget(true)) : undefined;
+    await this.loadPartner(!keep, keep);
+  }
+
+  /** The resident picked a language in the menu: kept for the session, and the view on screen is shown again in it. */
+  private switchLang(code: string): void {
+    session(code);
+    this.menuFocus = true;
+    void this.startWidget(true);
   }
 
   private frame(lang: string): void {
@@ -195,7 +228,7 @@ export class OrientationWidget extends HTMLElement {
     this.panelEl = h('section', { id: 'emg', class: 'panel', hidden: true, 'aria-labelledby': 'emg-h' });
     this.mainEl = h('div', { class: 'main', part: 'main' });
     this.liveEl = h('div', { class: 'sr', role: 'status', 'aria-live': 'polite' });
-    this.wrapEl = h('div', { class: 'w' + (this.mode === 'agent' ? ' agent' : ''), lang, part: 'base' },
+    this.wrapEl = h('div', { class: 'w', lang, dir: lang === 'ar' ? 'rtl' : 'ltr', part: 'base' },
       h('div', { class: 'bar' }, this.orgName,
         h('div', { class: 'acts' }, this.emBtn,
           h('button', { type: 'button', class: 'ex', title: s.exitHint, onclick: () => this.exit() }, s.exit,
@@ -206,8 +239,11 @@ export class OrientationWidget extends HTMLElement {
     this.sr.replaceChildren(...nodes);
   }
 
-  /** load fetches the partner and its journey, then shows the start (or the state in the URL). */
-  private async loadPartner(restore: boolean): Promise<void> {
+  /**
+   * load fetches the partner and its journey, then shows the start (or the state in the URL, with restore; or,
+   * with keep, the view on screen again after a change of language).
+   */
+  private async loadPartner(restore: boolean, keep?: boolean): Promise<void> {
     const seq = ++this.renderSeq;
     this.busy(seq);
     const p = encodeURIComponent(this.partner);
@@ -220,21 +256,28 @@ export class OrientationWidget extends HTMLElement {
             throw e;
           })
           : Promise.resolve(null),
-        // A preview (back office only) is marked by the answers chunk: nothing of it weighs on the first load.
-        this.pv && this.loadAnswers(),
+        // A preview (back office only) is marked by the answers chunk, and the link to an answer (#orientation=…)
+        // replayed by it: nothing of them weighs on the first load.
+        (this.pv || (restore && OURS.test(location.hash))) && this.loadAnswers(),
       ]);
       if (seq !== this.renderSeq) return;
       // A preview sends no usage event, no feedback and no report.
-      if (mod) {
+      if (this.pv) {
         org.features = {};
-        this.orgName.after(mod.draftMark(this.wrapEl.lang));
+        this.orgName.after((mod as typeof Answers).draftMark(this.s));
       }
       this.orgData = org;
       this.journeyDoc = pj && pj.journey && Array.isArray(pj.journey.steps) ? pj : null;
+      if (pj?.dir) this.wrapEl.dir = pj.dir; // the server's word on the direction of the language it served
       this.orgName.textContent = org.name || '';
       this.applyTheme();
-      this.tr = new Usage(this.client.base + '/api/v1/public/events', this.partner, this.entry || undefined, !!org.features?.events);
-      this.tr.add('loaded');
+      if (!keep) {
+        this.tr = new Usage(this.client.base + '/api/v1/public/events', this.partner, this.entry || undefined, !!org.features?.events);
+        this.tr.add('loaded');
+      }
+      const st = restore && mod && mod.stateFor(location.hash, this.partner, this.entry);
+      if (st) this.restore(mod!, st);
+      else if (!keep || !this.viewStack.length) this.viewStack = [{ k: 'start' }];
     } catch (e) {
       if (seq !== this.renderSeq) return;
       if (e instanceof ApiError && e.status === 404) console.warn('<orientation-widget>: unknown partner', this.partner);
@@ -242,39 +285,16 @@ export class OrientationWidget extends HTMLElement {
       this.renderView(false);
       return;
     }
-    const st = restore ? decodeState(location.hash) : null;
-    if (st && st.p === this.partner && (!st.e || st.e === this.entry)) this.restore(st);
-    else this.viewStack = [{ k: 'start' }];
     this.renderView(false);
-    this.emit('ready', { partner: this.partner, entry: this.entry || undefined, journey: this.journeyDoc?.journey.slug, mode: this.mode });
-    // Fetch the answers chunk while the resident reads the first question.
-    setTimeout(() => void this.loadAnswers().catch(() => undefined), 50);
+    if (!keep) this.emit('ready', { partner: this.partner, entry: this.entry || undefined, journey: this.journeyDoc?.journey.slug, mode: this.mode });
+    // Fetch the answers chunk while the resident reads the first question; it brings the language menu.
+    setTimeout(() => void this.loadAnswers().then((m) => (this.menuFocus = m.langMenu(this.emBtn, this.s, this.wrapEl.lang, (c) => this.switchLang(c), this.menuFocus)), () => undefined), keep ? 0 : 50);
   }
 
-  private restore(st: WidgetState): void {
+  /** restore shows the answer of a link (#orientation=…), replayed against the journey as published now. */
+  private restore(m: typeof Answers, st: WidgetState): void {
     if (st.c) this.placeNow = { code: st.c };
-    const stack: View[] = [{ k: 'start' }];
-    if (st.o) stack.push({ k: 'outcome', id: st.o });
-    else if (st.t) stack.push({ k: 'theme', slug: st.t });
-    else if (st.s && this.journeyDoc) {
-      // Replay the path, checking each move against the journey as published now.
-      const path: string[] = [];
-      for (const id of st.s) {
-        const prev = this.stepOf(path[path.length - 1]);
-        const cur = this.stepOf(id);
-        const ok = path.length === 0 ? id === this.journeyDoc.journey.first_step : !!prev && (prev.next === id || (prev.options || []).some((o) => o.next === id));
-        if (!ok || !cur) {
-          this.viewStack = [{ k: 'start', notice: this.s.stale }];
-          return;
-        }
-        path.push(id);
-        // Views are pushed as navigation does: not the first question (shown on the start view), not location steps.
-        if (path.length > 1 && cur.kind !== 'location') stack.push({ k: 'step', path: path.slice() });
-      }
-      const top = stack[stack.length - 1];
-      if (path.length && !(top.k === 'step' && top.path.length === path.length)) stack.push({ k: 'step', path });
-    }
-    this.viewStack = stack;
+    this.viewStack = m.replay(st, this.journeyDoc?.journey) || [{ k: 'start', notice: this.s.stale }];
   }
 
   private applyTheme(): void {
@@ -419,7 +439,7 @@ export class OrientationWidget extends HTMLElement {
         }
         this.trackOnce(v, 'step', { journey, step: st.id });
         if (st.kind === 'location') {
-          return [h('h2', null, st.text || s.communeQuestion), st.help ? h('p', { class: 'help' }, st.help) : null, this.communeField((c) => {
+          return [h('h2', null, st.text ? inLang(st.text, st, s) : s.communeQuestion), st.help ? h('p', { class: 'help' }, inLang(st.help, st, s)) : null, this.communeField((c) => {
             this.setCommune(c);
             this.stepAnswered(st.id);
             if (st.next) this.pushView({ k: 'step', path: [...v.path, st.next] }, true);
@@ -438,7 +458,7 @@ export class OrientationWidget extends HTMLElement {
 
   private navBar(): HTMLElement {
     return h('div', { class: 'nav noprint' },
-      h('button', { type: 'button', onclick: () => this.goBack() }, '← ' + this.s.back),
+      h('button', { type: 'button', onclick: () => this.goBack() }, h('span', { class: 'ar', 'aria-hidden': 'true' }, '←'), ' ' + this.s.back),
       h('button', { type: 'button', onclick: () => this.restartView() }, this.s.restart),
       this.placeNow ? h('p', { class: 'chip' }, this.s.communeCurrent(this.placeNow.name || this.placeNow.code), ' ',
         h('button', { type: 'button', class: 'lnk', onclick: () => this.changeCommune() }, this.s.communeChange)) : null);
@@ -480,12 +500,12 @@ export class OrientationWidget extends HTMLElement {
         if (first.kind === 'question') out.push(...this.question(first, path, 'h4'));
         else if (first.kind === 'location') {
           const at = first;
-          out.push(h('h4', null, at.text || s.communeQuestion), this.communeField((c) => {
+          out.push(h('h4', null, at.text ? inLang(at.text, at, s) : s.communeQuestion), this.communeField((c) => {
             this.setCommune(c);
             this.stepAnswered(at.id);
             if (at.next) this.pushView({ k: 'step', path: [...path, at.next] });
           }));
-        } else out.push(h('button', { type: 'button', class: 'pri', onclick: () => this.pushView({ k: 'step', path }) }, first.text));
+        } else out.push(h('button', { type: 'button', class: 'pri', onclick: () => this.pushView({ k: 'step', path }) }, inLang(first.text, first, s)));
       }
     } else {
       const box = h('div');
@@ -500,9 +520,10 @@ export class OrientationWidget extends HTMLElement {
 
   /** question renders a question step; `path` is the journey path up to it, itself included. */
   private question(st: Step, path: string[], tag: 'h2' | 'h4'): Node[] {
+    const s = this.s;
     const list = h('ul', { class: 'opts', onkeydown: (e: Event) => this.arrows(e as KeyboardEvent, list) },
-      ...(st.options || []).map((o) => h('li', null, h('button', { type: 'button', class: 'opt', onclick: () => this.answerStep(path, o.next) }, o.label))));
-    return [h(tag, { class: 'q' }, st.text), st.help ? h('p', { class: 'help' }, st.help) : null, list].filter(Boolean) as Node[];
+      ...(st.options || []).map((o) => h('li', null, h('button', { type: 'button', class: 'opt', onclick: () => this.answerStep(path, o.next) }, inLang(o.label, o, s)))));
+    return [h(tag, { class: 'q' }, inLang(st.text, st, s)), st.help ? h('p', { class: 'help' }, inLang(st.help, st, s)) : null, list].filter(Boolean) as Node[];
   }
 
   /** Up and down arrows move between the options of a question, as in a menu. */
@@ -525,7 +546,7 @@ export class OrientationWidget extends HTMLElement {
       announce: (n) => n && this.announce(s.suggestionsFound(n)),
     });
     return h('form', {
-      role: 'search', class: 'search', novalidate: true, 'aria-label': `${s.searchButton} : ${this.orgData?.name || this.partner}`,
+      role: 'search', class: 'search', novalidate: true, 'aria-label': s.searchButton + s.colon + (this.orgData?.name || this.partner),
       onsubmit: (e: Event) => {
         e.preventDefault();
         const q = cb.input.value.trim();
@@ -553,7 +574,7 @@ export class OrientationWidget extends HTMLElement {
       : children && slugs.length === 1 && all.some((t) => t.parent_slug === slugs[0])
         ? all.filter((t) => t.parent_slug === slugs[0])
         : all.filter((t) => slugs.includes(t.slug));
-    return list.map((t) => h('li', null, h('button', { type: 'button', class: 'opt', onclick: () => this.pushView({ k: 'theme', slug: t.slug }) }, t.label)));
+    return list.map((t) => h('li', null, h('button', { type: 'button', class: 'opt', onclick: () => this.pushView({ k: 'theme', slug: t.slug }) }, inLang(t.label, t, this.s))));
   }
 
   private communeField(done: (c: Commune) => void): HTMLElement {
@@ -632,7 +653,7 @@ export class OrientationWidget extends HTMLElement {
       api: this.client,
       partner: this.partner,
       entry: this.entry || undefined,
-      agent: this.mode === 'agent',
+      agent: !!this.ag,
       features: { feedback: !!this.orgData?.features?.feedback, reports: !!this.orgData?.features?.reports },
       commune: this.placeNow?.code,
       now: () => new Date(),
@@ -642,11 +663,12 @@ export class OrientationWidget extends HTMLElement {
       announce: (m) => this.announce(m),
       keepOffUrl: () => (this.sensitive = true),
       emergency: (first, source, categories) => this.openEmergency(first, source, categories, v),
+      number: (c) => this.emergencyNumber(c),
       askCommune: () => this.communeField((c) => {
         this.setCommune(c);
         this.renderView(true);
       }),
-      state: () => this.currentState(v),
+      view: v,
       openOutcome: (id) => this.pushView({ k: 'outcome', id }),
       qr: () => this.loadChunk<{ qrSvg: (t: string) => SVGSVGElement }>(__QR_CHUNK__).then((m) => m.qrSvg),
     };
@@ -677,17 +699,18 @@ export class OrientationWidget extends HTMLElement {
 
   private async themeView(v: View, slug: string): Promise<Node[]> {
     const all = await this.loadThemes();
-    const label = all.find((x) => x.slug === slug)?.label || slug;
+    const theme = all.find((x) => x.slug === slug);
+    const label = theme?.label || slug;
     if (all.some((x) => x.parent_slug === slug)) {
       const list = await this.themeButtons([slug], true);
-      return [h('h2', null, label), h('p', null, this.s.themePrecise), h('ul', { class: 'opts' }, ...list), this.navBar()];
+      return [h('h2', null, inLang(label, theme, this.s)), h('p', null, this.s.themePrecise), h('ul', { class: 'opts' }, ...list), this.navBar()];
     }
     if (!this.placeNow) {
       this.viewStack[this.viewStack.length - 1] = { k: 'commune', then: { k: 'theme', slug } };
       return this.viewNodes(this.viewStack[this.viewStack.length - 1]);
     }
     return this.answer<Answers.ThemeResponse>(v, '/contact-points', { theme: slug, commune: this.placeNow.code, limit: 10 },
-      (m, ctx, r) => m.themeAnswer(ctx, r, slug, label));
+      (m, ctx, r) => m.themeAnswer(ctx, r, slug, label, theme));
   }
 
   // ---------------------------------------------------------------- emergency
@@ -704,14 +727,14 @@ export class OrientationWidget extends HTMLElement {
   }
 
   /** openEmergency shows the panel: the numbers for this situation first, then every emergency number. */
-  private openEmergency(first: { title: string; contact_points?: ContactPoint[] }[], source: string, categories?: string[], v?: View): void {
+  private openEmergency(first: Node[], source: string, categories?: string[], v?: View): void {
     const s = this.s;
     // The built-in numbers have no contact point id (their use is counted without one).
-    const all = h('ul', { class: 'nums' }, ...FALLBACK_EMERGENCY.map(([n, name, sms]) => this.emergencyNumber({ id: '', name, channels: [{ kind: sms ? 'sms' : 'phone', value: n }] })));
+    const all = h('ul', { class: 'nums' }, ...FALLBACK_EMERGENCY.map((n, i) => this.emergencyNumber({ id: '', name: s.numbers[i], channels: [{ kind: n == '114' ? 'sms' : 'phone', value: n }] })));
     this.panelEl.replaceChildren(
       h('h2', { id: 'emg-h', tabindex: -1 }, s.emergencyLong),
       h('p', null, s.emergencyIntro),
-      ...first.filter((g) => g.contact_points?.length).flatMap((g) => [h('h3', null, g.title), h('ul', { class: 'nums first' }, ...g.contact_points!.map((c) => this.emergencyNumber(c)))]),
+      ...first,
       h(first.length ? 'h3' : 'p', { class: first.length ? '' : 'sr' }, s.emergencyAll),
       all,
       h('button', { type: 'button', onclick: () => this.closeEmergency() }, s.close),
@@ -738,9 +761,10 @@ export class OrientationWidget extends HTMLElement {
     const tel = telHref(phone?.value);
     const smsH = sms && smsHref(sms.value);
     const chatH = chat && webUrl(chat.value);
+    const name = inLang(c.name, c, s);
     return h('li', { class: 'num' },
-      tel ? h('a', { class: 'btn call', href: tel, 'data-ch': 'phone', 'data-cp': c.id }, h('span', { class: 'sr' }, s.call('')), h('span', { class: 'big' }, phone!.label || phone!.value), ' ', c.name) : h('p', { class: 'nm' }, c.name),
-      phone?.cost_note ? h('p', { class: 'cost' }, phone.cost_note) : null,
+      tel ? h('a', { class: 'btn call', href: tel, 'data-ch': 'phone', 'data-cp': c.id }, h('span', { class: 'sr' }, s.call('')), h('span', { class: 'big', dir: 'ltr' }, phone!.label || phone!.value), ' ', name) : h('p', { class: 'nm' }, name),
+      phone?.cost_note ? h('p', { class: 'cost', lang: 'fr', dir: 'auto' }, phone.cost_note) : null, // notes are French only
       smsH ? link(smsH, s.sms(sms!.value), 'sms', '', 'sms', c.id) : null,
       chatH ? link(chatH, s.chat, 'chat', s.newWindow, 'online', c.id) : null);
   }
@@ -761,8 +785,9 @@ export class OrientationWidget extends HTMLElement {
     this.lastQuery = undefined;
     this.placeNow = undefined;
     this.client?.clear();
+    session(null);
     this.sr.replaceChildren();
-    if (fragmentIsOurs(location.hash) && location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+    if (OURS.test(location.hash)) history.replaceState(history.state, '', location.pathname + location.search);
     this.emit('exit', {});
     this.tr?.hide(); // sent before the page is replaced (a beacon outlives the page)
     this.tr = undefined;
@@ -773,22 +798,11 @@ export class OrientationWidget extends HTMLElement {
 
   // ---------------------------------------------------------------- state, events, live region
 
-  private currentState(v: View): WidgetState | null {
-    const st: WidgetState = { p: this.partner, e: this.entry || undefined, c: this.placeNow?.code };
-    if (v.k === 'step') st.s = v.path;
-    else if (v.k === 'outcome') st.o = v.id;
-    else if (v.k === 'theme') st.t = v.slug;
-    else return null;
-    return st;
-  }
-
+  /** writeState puts the answer on screen in the page's fragment, or takes ours off (an emergency: sensitive); answers chunk. */
   private writeState(v: View): void {
-    if (!fragmentIsOurs(location.hash)) return; // the host page uses its fragment for something else
-    const st = this.sensitive ? null : this.currentState(v);
-    const cur = decodeState(location.hash);
-    if (!st && cur && cur.p !== this.partner) return; // another widget's answer: leave it
-    const url = location.pathname + location.search + (st ? '#' + encodeState(st) : '');
-    if (url !== location.pathname + location.search + location.hash && (st || location.hash)) history.replaceState(history.state, '', url);
+    this.ag?.(v, this.placeNow);
+    const off = this.sensitive;
+    void this.loadAnswers().then((m) => m.writeFragment(off ? null : m.stateOf(v, this.partner, this.entry, this.placeNow?.code), this.partner), () => undefined);
   }
 
   private emit(name: string, detail: Record<string, unknown> = {}): void {

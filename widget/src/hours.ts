@@ -112,19 +112,19 @@ export function status(h: OpeningHours | undefined, now: Date): HoursStatus | nu
   return { open: false };
 }
 
-/** fmtTime writes 510 → "8 h 30", 540 → "9 h", 1440 → "minuit". */
+/** fmtTime writes 510 → "8 h 30", 540 → "9 h", 1440 → "minuit" (in French; s.time and s.midnight of each language). */
 export function fmtTime(min: number, s: Strings): string {
   if (min >= 1440) {
     if (min === 1440) return s.midnight;
     min -= 1440;
   }
   const h = Math.floor(min / 60), m = min % 60;
-  return m ? `${h} h ${String(m).padStart(2, '0')}` : `${h} h`;
+  return s.time(h, String(m).padStart(2, '0'));
 }
 
 export function fmtDate(date: string, s: Strings): string {
   const [, m, d] = date.split('-').map(Number);
-  return `${d === 1 ? '1er' : d} ${s.months[m - 1]}`;
+  return s.dayMonth(d, s.months[m - 1]);
 }
 
 /** describe gives the one-line status: "Ouvert maintenant, jusqu'à 16 h", "Fermé en ce moment, ouvre demain à 9 h". */
@@ -132,7 +132,7 @@ export function describe(st: HoursStatus, s: Strings): string {
   if (st.open) return st.always ? s.open247 : st.until !== undefined && st.until < 2880 ? s.openUntil(fmtTime(st.until, s)) : s.openNow;
   if (!st.next) return s.closed;
   const t = fmtTime(st.next.min, s);
-  const when = st.next.days === 0 ? s.today(t) : st.next.days === 1 ? s.tomorrow(t) : st.next.days < 7 ? s.onDay(s.days[st.next.dow - 1], t) : s.onDay('le ' + fmtDate(st.next.date, s), t);
+  const when = st.next.days === 0 ? s.today(t) : st.next.days === 1 ? s.tomorrow(t) : st.next.days < 7 ? s.onDay(s.days[st.next.dow - 1], t) : s.onDate(fmtDate(st.next.date, s), t);
   return s.closedOpens(when);
 }
 
@@ -145,8 +145,8 @@ export function weekLines(h: OpeningHours, s: Strings): string[] {
       .map((x) => ({ o: minutes(x.opens), c: minutes(x.closes) }))
       .filter((x) => x.o < x.c)
       .sort((a, b) => a.o - b.o);
-    const txt = r.length === 1 && r[0].o === 0 && r[0].c === 1440 ? '24 h/24' : r.map((x) => `${fmtTime(x.o, s)} – ${fmtTime(x.c, s)}`).join(', ');
-    out.push(`${s.days[d - 1]} : ${txt || s.closedDay}`);
+    const txt = r.length === 1 && r[0].o === 0 && r[0].c === 1440 ? s.allDay : r.map((x) => `${fmtTime(x.o, s)} – ${fmtTime(x.c, s)}`).join(', ');
+    out.push(s.days[d - 1] + s.colon + (txt || s.closedDay));
   }
   return out;
 }
@@ -161,7 +161,7 @@ export function upcomingExceptions(h: OpeningHours, now: Date, s: Strings, days 
     .map((e) => {
       const base = e.closed || !(e.slots && e.slots.length)
         ? s.closedOn(fmtDate(e.date, s))
-        : `${fmtDate(e.date, s)} : ${slotsOn(h, e.date, 0).map((r) => `${fmtTime(r.o, s)} – ${fmtTime(r.c, s)}`).join(', ')}`;
+        : `${fmtDate(e.date, s)}${s.colon}${slotsOn(h, e.date, 0).map((r) => `${fmtTime(r.o, s)} – ${fmtTime(r.c, s)}`).join(', ')}`;
       return e.note ? `${base} (${e.note})` : base;
     });
 }

@@ -1,6 +1,7 @@
-// Every text residents read, in one table per language. Another language is a
-// copy of `fr` translated, added to LANGS; `lang="…"` (or the closest [lang]
-// of the page) picks it, French otherwise.
+// Every text residents read, in one table per language. French is the source:
+// `fr` (what the first question needs) is in the main bundle, `frAnswers` in the
+// lazy "answers" chunk. Each other language (src/lang/CODE.ts) is one lazy chunk
+// holding both parts, typed AnswerStrings: a key missing there fails `tsc`.
 
 const fr = {
   // Frame
@@ -9,12 +10,19 @@ const fr = {
   emergencyLong: 'Numéros d’urgence',
   emergencyAll: 'Tous les numéros d’urgence',
   emergencyIntro: 'En cas de danger immédiat, appelez. Ces numéros sont gratuits et répondent jour et nuit.',
+  // The national numbers shown when the API cannot be reached: 15, 17, 18, 112, 114 (SMS), 115, 119, 3919, 3114.
+  numbers: ['SAMU, urgence médicale', 'Police secours, gendarmerie', 'Sapeurs-pompiers', 'Numéro d’urgence européen',
+    'Urgence par SMS (sourds, malentendants, ou si parler est dangereux)', 'Hébergement d’urgence', 'Enfance en danger',
+    'Violences femmes info', 'Prévention du suicide'],
   close: 'Fermer',
   exit: 'Quitter rapidement',
   exitHint: 'ou appuyez deux fois sur Échap',
   back: 'Retour',
   restart: 'Recommencer',
   loading: 'Chargement…',
+  // After a text the server could only give in French (text_lang "fr")
+  inFrench: '(en français)',
+  colon: ' : ',
   // Start
   searchLabel: 'Décrivez votre situation avec vos mots',
   searchHint: 'Par exemple : « je n’arrive plus à payer mon loyer »',
@@ -47,9 +55,12 @@ const fr = {
   configError: 'Ce module d’orientation est mal configuré (partenaire inconnu).',
 };
 
-// Strings of the "answers" chunk (cards, outcomes, take-away, feedback): kept
-// apart so that the first load carries only what the first question needs.
+// Strings of the "answers" chunk (cards, outcomes, take-away, feedback, the
+// language menu): kept apart so that the first load carries only what the
+// first question needs.
 const frAnswers = {
+  // The language menu, in the top bar
+  language: 'Langue',
   // The mark of a journey draft preview (the widget's preview attribute), in the top bar
   draft: 'Aperçu du brouillon',
   // Results
@@ -75,8 +86,9 @@ const frAnswers = {
   website: 'Site internet',
   contact_form: 'Formulaire de contact',
   why: 'Pourquoi ce service : ',
+  /** d: the date as dd/mm/yyyy. */
   verified: (d: string) => `Informations vérifiées le ${d}`,
-  distance: (km: string) => `à ${km} km`,
+  distance: (km: number) => `à ${km.toFixed(1).replace('.', ',')} km`,
   hours: 'Horaires',
   report: 'Information incorrecte ?',
   reportLabel: 'Qu’est-ce qui est incorrect ? N’indiquez pas d’information personnelle.',
@@ -86,12 +98,18 @@ const frAnswers = {
   // Hours
   openNow: 'Ouvert maintenant',
   open247: 'Ouvert 24 h/24, 7 j/7',
+  allDay: '24 h/24',
   openUntil: (t: string) => `Ouvert maintenant, jusqu’à ${t}`,
   closedOpens: (when: string) => `Fermé en ce moment, ouvre ${when}`,
   closed: 'Fermé en ce moment',
   today: (t: string) => `aujourd’hui à ${t}`,
   tomorrow: (t: string) => `demain à ${t}`,
   onDay: (d: string, t: string) => `${d} à ${t}`,
+  onDate: (d: string, t: string) => `le ${d} à ${t}`,
+  /** A time of day: 8 h 30, 9 h (m: two digits). */
+  time: (h: number, m: string) => (m === '00' ? `${h} h` : `${h} h ${m}`),
+  /** A day of a month: 1er mars, 25 décembre (month: an item of months). */
+  dayMonth: (d: number, month: string) => `${d === 1 ? '1er' : d} ${month}`,
   midnight: 'minuit',
   indicative: 'horaires indicatifs',
   closedDay: 'fermé',
@@ -127,18 +145,37 @@ const frAnswers = {
 
 export type Strings = typeof fr;
 export type AnswerStrings = Strings & typeof frAnswers;
+export { fr, frAnswers };
 
-const LANGS: Record<string, Strings> = { fr };
-const ANSWERS: Record<string, typeof frAnswers> = { fr: frAnswers };
+/**
+ * LANGS: the languages the widget speaks (BCP 47, as the API's `lang`), each with its name in its own
+ * language (the language menu, answers chunk) and, for all but French, its lazy chunk (scripts/build.mjs).
+ */
+export const LANGS: [code: string, name: string][] = [
+  ['fr', 'Français'], ['fr-x-falc', 'FALC — Facile à lire'], ['en', 'English'], ['ar', 'العربية'],
+  ['uk', 'Українська'], ['es', 'Español'], ['pt', 'Português'], ['tr', 'Türkçe'],
+];
 
-/** strings returns the table for a language tag such as "fr" or "fr-FR". */
-export function strings(lang: string | null | undefined): { lang: string; s: Strings } {
-  const base = (lang || '').toLowerCase().split('-')[0];
-  return LANGS[base] ? { lang: base, s: LANGS[base] } : { lang: 'fr', s: fr };
+/**
+ * normalize maps a language tag to a language of the widget, as the server does: case ignored, region
+ * dropped (en-GB → en), fr-x-falc and its alias falc → fr-x-falc; undefined for a language the widget
+ * does not speak (the caller falls back to French) or an empty tag.
+ */
+export function normalize(tag: string | null | undefined): string | undefined {
+  const t = (tag || '').trim().toLowerCase();
+  if (t === 'falc' || t === 'fr-x-falc') return 'fr-x-falc';
+  const base = t.split(/[-_]/)[0];
+  return /^(fr|en|ar|uk|es|pt|tr)$/.test(base) ? base : undefined;
 }
 
-/** answerStrings is the full table, for the answers chunk. */
-export function answerStrings(lang: string): AnswerStrings {
-  const { lang: l, s } = strings(lang);
-  return { ...s, ...ANSWERS[l] };
+/**
+ * pickLang chooses the language of a widget: the resident's own choice for this session, else the element's
+ * lang attribute, else the closest [lang] of the page (both: French when not spoken here), else the
+ * browser's languages (the first one spoken here), else French.
+ */
+export function pickLang(chosen: string | null | undefined, page: string | null | undefined, browser: readonly string[] | undefined): string {
+  return normalize(chosen) || (page ? normalize(page) || 'fr' : (browser || []).map(normalize).find(Boolean) || 'fr');
 }
+
+/** answerStrings completes a table with the French answers strings (a lazy language chunk's table is already whole). */
+export const answerStrings = (s: Strings): AnswerStrings => ({ ...frAnswers, ...s });

@@ -2,6 +2,11 @@
 // #orientation=p:var;e:logement;c:83137;s:besoin,ou,loyer (journey path) or
 // ;o:<outcome id> (an outcome reached by search) or ;t:<theme slug>.
 // Never the resident's words: only identifiers, each checked on the way in.
+// All but INSEE is in the lazy "answers" chunk: the element loads it to read a
+// fragment of its own (#orientation=) and to write one.
+
+import type { View } from './ctx';
+import type { Journey } from './types';
 
 export interface WidgetState {
   p: string; // partner
@@ -60,4 +65,59 @@ export function decodeState(hash: string): WidgetState | null {
 export function fragmentIsOurs(hash: string): boolean {
   const h = (hash || '').replace(/^#/, '');
   return h === '' || h.startsWith(KEY);
+}
+
+/** stateFor reads the fragment when it is this widget's (its partner, and its entry when it names one); else null. */
+export function stateFor(hash: string, partner: string, entry: string): WidgetState | null {
+  const st = decodeState(hash);
+  return st && st.p === partner && (!st.e || st.e === entry) ? st : null;
+}
+
+/** stateOf is the state of view v (a journey step, an outcome, a theme); null for the others. */
+export function stateOf(v: View, partner: string, entry?: string, commune?: string): WidgetState | null {
+  const st: WidgetState = { p: partner, e: entry || undefined, c: commune };
+  if (v.k === 'step') st.s = v.path;
+  else if (v.k === 'outcome') st.o = v.id;
+  else if (v.k === 'theme') st.t = v.slug;
+  else return null;
+  return st;
+}
+
+/**
+ * replay rebuilds the views of state st, as navigation pushes them, checking each move of a journey path against
+ * the journey as published now; null when the path no longer exists.
+ */
+export function replay(st: WidgetState, journey: Journey | undefined): View[] | null {
+  const stack: View[] = [{ k: 'start' }];
+  if (st.o) stack.push({ k: 'outcome', id: st.o });
+  else if (st.t) stack.push({ k: 'theme', slug: st.t });
+  else if (st.s && journey) {
+    const step = (id: string | undefined) => (id ? journey.steps.find((x) => x.id === id) : undefined);
+    const path: string[] = [];
+    for (const id of st.s) {
+      const prev = step(path[path.length - 1]);
+      const cur = step(id);
+      const ok = path.length === 0 ? id === journey.first_step : !!prev && (prev.next === id || (prev.options || []).some((o) => o.next === id));
+      if (!ok || !cur) return null;
+      path.push(id);
+      // Views are pushed as navigation does: not the first question (shown on the start view), not location steps.
+      if (path.length > 1 && cur.kind !== 'location') stack.push({ k: 'step', path: path.slice() });
+    }
+    const top = stack[stack.length - 1];
+    if (path.length && !(top.k === 'step' && top.path.length === path.length)) stack.push({ k: 'step', path });
+  }
+  return stack;
+}
+
+/**
+ * writeFragment writes st into the host page's fragment (history.replaceState: no history entry), or with null
+ * removes the widget's own; never when the host page uses its fragment for something else, nor over another
+ * widget's answer (partner: this widget's).
+ */
+export function writeFragment(st: WidgetState | null, partner: string): void {
+  if (!fragmentIsOurs(location.hash)) return;
+  const cur = decodeState(location.hash);
+  if (!st && cur && cur.p !== partner) return;
+  const url = location.pathname + location.search + (st ? '#' + encodeState(st) : '');
+  if (url !== location.pathname + location.search + location.hash && (st || location.hash)) history.replaceState(history.state, '', url);
 }

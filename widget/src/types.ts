@@ -25,7 +25,15 @@ export interface Organisation {
   features?: { events?: boolean; feedback?: boolean; reports?: boolean };
 }
 
-export interface Theme {
+/**
+ * Texts come in the language asked (`lang` query parameter); an object whose texts fell back to the French
+ * original says so with text_lang "fr" (shown with lang="fr" and a mark, dom.ts inLang).
+ */
+export interface Translated {
+  text_lang?: string;
+}
+
+export interface Theme extends Translated {
   slug: string;
   parent_slug?: string;
   label: string;
@@ -33,7 +41,7 @@ export interface Theme {
   synonyms?: string[];
 }
 
-export interface Option {
+export interface Option extends Translated {
   label: string;
   next: string;
 }
@@ -44,7 +52,7 @@ export interface OutcomeDoc {
   emergency?: boolean;
 }
 
-export interface Step {
+export interface Step extends Translated {
   id: string;
   kind: 'question' | 'location' | 'outcome';
   text: string;
@@ -54,7 +62,7 @@ export interface Step {
   outcome?: OutcomeDoc;
 }
 
-export interface Journey {
+export interface Journey extends Translated {
   slug: string;
   title?: string;
   description?: string;
@@ -62,7 +70,11 @@ export interface Journey {
   steps: Step[];
 }
 
-export interface PublicJourney {
+export interface PublicJourney extends Translated {
+  /** The language served, its direction, and the languages this journey has texts in (fr first). */
+  lang?: string;
+  dir?: 'ltr' | 'rtl';
+  languages?: string[];
   organisation?: string;
   entry_point?: EntryPoint;
   journey: Journey;
@@ -75,6 +87,8 @@ export interface Channel {
   label?: string;
   cost_note?: string;
   accessibility_note?: string;
+  /** Only in agent mode (mode=agent with an agent's token): public, organisation_agents or all_agents. */
+  visibility?: string;
 }
 
 export interface Slot {
@@ -106,7 +120,7 @@ export interface Address {
   longitude?: number;
 }
 
-export interface ContactPoint {
+export interface ContactPoint extends Translated {
   id: string;
   name: string;
   description?: string;
@@ -119,6 +133,8 @@ export interface ContactPoint {
   verified_at?: string;
   reason?: string;
   distance_km?: number;
+  /** Only in agent mode (mode=agent with an agent's token): public, organisation_agents or all_agents. */
+  visibility?: string;
 }
 
 export interface Commune {
@@ -128,7 +144,7 @@ export interface Commune {
   departement?: { code: string; name: string };
 }
 
-export interface OutcomeResponse {
+export interface OutcomeResponse extends Translated {
   id?: string;
   journey?: string;
   step?: string;
@@ -146,7 +162,7 @@ export interface OnlineLink {
   kind?: string;
 }
 
-export interface SearchResult {
+export interface SearchResult extends Translated {
   kind: 'emergency' | 'journey_outcome' | 'contact_point' | 'theme' | 'pivot' | 'fiche';
   ref: string;
   title: string;
@@ -166,9 +182,15 @@ export interface EmergencyCategory {
 }
 
 export interface SearchResponse {
+  lang?: string;
   query?: string;
   emergency?: boolean;
   emergency_categories?: EmergencyCategory[];
   commune?: Commune;
   results?: SearchResult[];
+}
+
+/** GET /api/v1/public/organisations: the partners with an entry point on a published journey (agent mode's switch). */
+export interface PartnerList {
+  organisations?: { slug: string; name?: string; entry_points?: { slug: string; name?: string }[] }[];
 }

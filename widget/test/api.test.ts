@@ -8,7 +8,7 @@ describe('Api', () => {
     vi.stubGlobal('fetch', (_url: string, init: RequestInit) => new Promise((_, reject) => {
       init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
     }));
-    const err = await new Api('https://api.example', 30).get('/communes', { q: 'to' }).catch((e) => e);
+    const err = await new Api('https://api.example', 'fr', 30).get('/communes', { q: 'to' }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ kind: 'timeout', status: 0 });
   });
@@ -27,7 +27,7 @@ describe('Api', () => {
     expect(await api.get('/outcomes/x')).toEqual({ ok: 2 });
     expect(await api.get('/outcomes/x')).toEqual({ ok: 2 }); // cached
     expect(calls.length).toBe(2);
-    expect(calls[0][0]).toBe('https://api.example/api/v1/public/outcomes/x');
+    expect(calls[0][0]).toBe('https://api.example/api/v1/public/outcomes/x?lang=fr');
     expect(calls[0][1].credentials).toBe('omit');
     api.clear();
     expect(await api.get('/outcomes/x')).toEqual({ ok: 3 });
@@ -39,7 +39,25 @@ describe('Api', () => {
       return new Response('{}', { status: 200 });
     });
     await new Api('https://api.example').get('/search', { q: 'mon loyer & co', commune: undefined, partner: 'var', entry: '' });
-    expect(urls[0]).toBe('https://api.example/api/v1/public/search?q=mon+loyer+%26+co&partner=var');
+    expect(urls[0]).toBe('https://api.example/api/v1/public/search?q=mon+loyer+%26+co&partner=var&lang=fr');
+  });
+  it('asks every text in its language, and keeps each language apart in its cache', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ n: urls.length }), { status: 200 });
+    });
+    const api = new Api('https://api.example', 'fr-x-falc');
+    await api.get('/organisations/var/journeys/logement');
+    await api.get('/emergency', { commune: '83137' });
+    expect(await api.get('/organisations/var/journeys/logement')).toEqual({ n: 1 }); // cached
+    api.lang = 'ar';
+    expect(await api.get('/organisations/var/journeys/logement')).toEqual({ n: 3 });
+    expect(urls).toEqual([
+      'https://api.example/api/v1/public/organisations/var/journeys/logement?lang=fr-x-falc',
+      'https://api.example/api/v1/public/emergency?commune=83137&lang=fr-x-falc',
+      'https://api.example/api/v1/public/organisations/var/journeys/logement?lang=ar',
+    ]);
   });
   it('keeps the fields at fault of a problem+json answer', async () => {
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({

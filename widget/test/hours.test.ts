@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { answerStrings } from '../src/i18n';
+import { answerStrings, fr } from '../src/i18n';
 import { describe as say, fmtTime, localTime, orderByReachability, status, upcomingExceptions, weekLines } from '../src/hours';
 import type { ContactPoint, OpeningHours } from '../src/types';
 
-const s = answerStrings('fr');
+const s = answerStrings(fr);
 const weekdays = (opens: string, closes: string) => [1, 2, 3, 4, 5].map((day) => ({ day, opens, closes }));
 const office: OpeningHours = {
   weekly: [...weekdays('08:30', '12:00'), ...weekdays('14:00', '17:30')],

@@ -14,6 +14,14 @@ describe('suggestThemes', () => {
     expect(suggestThemes(themes, 'electri')).toEqual([{ id: 'energie', label: 'Énergie' }]);
     expect(suggestThemes(themes, 'énergie facture')).toEqual([{ id: 'energie', label: 'Énergie' }]);
   });
+  it('matches labels and synonyms in other scripts, as the server gives them in the widget language', () => {
+    const uk = [{ slug: 'logement', label: 'Житло', synonyms: ['оренда', 'квартира'] }, { slug: 'energie', label: 'Енергія' }];
+    const ar = [{ slug: 'logement', label: 'السكن', synonyms: ['الإيجار'] }];
+    expect(suggestThemes(uk, 'оренд')).toEqual([{ id: 'logement', label: 'Житло' }]);
+    expect(suggestThemes(uk, 'ЕНЕРГ')).toEqual([{ id: 'energie', label: 'Енергія' }]);
+    expect(suggestThemes(ar, 'الإيج')).toEqual([{ id: 'logement', label: 'السكن' }]);
+    expect(suggestThemes(ar, 'سيارة')).toEqual([]);
+  });
   it('needs a word of three letters, and every word to match', () => {
     expect(suggestThemes(themes, 'lo')).toEqual([]);
     expect(suggestThemes(themes, 'logement gaz')).toEqual([]);

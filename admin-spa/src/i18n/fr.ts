@@ -34,6 +34,17 @@ export const fr = {
     agent_group: "Groupe d'agents",
     person: 'Personne',
   } as Record<string, string>,
+  /** Who sees a contact point or a channel (the widget's agent mode shows what agents may see). */
+  visibilities: {
+    public: 'Public',
+    organisation_agents: 'Agents de notre organisation',
+    all_agents: 'Tous les agents',
+  } as Record<string, string>,
+  visibilityHints: {
+    public: 'Visible de tous : habitants, portails, données ouvertes.',
+    organisation_agents: 'Seulement les membres de votre organisation connectés au mode agent du widget.',
+    all_agents: 'Tous les agents connectés au mode agent du widget, de toutes les organisations.',
+  } as Record<string, string>,
   days: ['', 'Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'],
   organisationKinds: {
     commons: 'Communs nationaux',
@@ -54,6 +65,19 @@ export const fr = {
     organisations: 'Organisations et thèmes',
     emergency: "Numéros d'urgence",
     other: 'Autres',
+  } as Record<string, string>,
+  /** Why a sign-in with ProConnect failed, by the code the server sends (#error=…). */
+  proconnectErrors: {
+    unknown_account:
+      "Aucun compte Aiguillage n'est associé à votre adresse ProConnect. Demandez à l'administrateur de votre organisation de vous inviter, puis connectez-vous de nouveau avec ProConnect.",
+    email_unverified: "ProConnect n'a pas confirmé votre adresse électronique : la connexion est refusée. Contactez le support de ProConnect.",
+    no_email: "ProConnect n'a pas transmis votre adresse électronique : la connexion est impossible.",
+    access_denied: 'La connexion avec ProConnect a été annulée ou refusée.',
+    invalid_state: 'La connexion a expiré ou a été interrompue : recommencez.',
+    forbidden: 'Ce compte ne peut pas se connecter sur ce serveur.',
+    unavailable: 'ProConnect est momentanément indisponible : réessayez dans quelques instants, ou connectez-vous avec votre mot de passe.',
+    server_error: 'La connexion avec ProConnect a échoué : réessayez dans quelques instants.',
+    expired_code: 'Le lien de connexion a expiré ou a déjà servi : recommencez.',
   } as Record<string, string>,
 };
 

@@ -36,7 +36,10 @@ type Limiter interface {
 
 // Options configure the service.
 type Options struct {
-	Store      Store
+	Store Store
+	// Identities links provider identities (ProConnect) to accounts and
+	// keeps the login codes; nil: no sign-in with a provider.
+	Identities domain.IdentityStore
 	Hasher     *auth.Hasher
 	Tokens     Tokens
 	PerAccount Limiter
@@ -128,8 +131,9 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 		s.o.PerIP.Fail(ipKey)
 	}
 	u, err := s.o.Store.FindUserByEmail(ctx, email)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		// Same cost as a real check: no user enumeration by timing.
+	if domain.ErrorCode(err) == domain.ENOTFOUND || (err == nil && u.PasswordHash == "") {
+		// Same cost as a real check: no user enumeration by timing. An
+		// account made by a sign-in with ProConnect has no password.
 		if err := s.withHashSlot(ctx, func() { s.o.Hasher.DummyVerify(password) }); err != nil {
 			return nil, err
 		}

@@ -16,13 +16,19 @@ import (
 type ContactPointInput struct {
 	Name        *string
 	Description *string
-	Granularity *domain.Granularity
-	Pivot       *string
-	Themes      *[]string
-	Channels    *[]domain.Channel
-	Address     **domain.Address
-	Hours       *domain.OpeningHours
-	Coverage    *domain.Coverage
+	// Translations replaces every translation of the description (an
+	// empty map removes them; blank ones are dropped).
+	Translations *map[string]domain.ContactPointText
+	Granularity  *domain.Granularity
+	// Visibility reserves the contact point to agents (public, the
+	// default, organisation_agents or all_agents).
+	Visibility *domain.Visibility
+	Pivot      *string
+	Themes     *[]string
+	Channels   *[]domain.Channel
+	Address    **domain.Address
+	Hours      *domain.OpeningHours
+	Coverage   *domain.Coverage
 	// Overrides makes this contact point a local adjustment of a national
 	// one (its non-empty fields win for this partner's residents).
 	Overrides *string
@@ -35,8 +41,23 @@ func (in ContactPointInput) apply(c *domain.ContactPoint) {
 	if in.Description != nil {
 		c.Description = strings.TrimSpace(*in.Description)
 	}
+	if in.Translations != nil {
+		c.Translations = nil
+		for l, t := range *in.Translations {
+			if t.Description = strings.TrimSpace(t.Description); t.Description == "" {
+				continue
+			}
+			if c.Translations == nil {
+				c.Translations = map[string]domain.ContactPointText{}
+			}
+			c.Translations[l] = t
+		}
+	}
 	if in.Granularity != nil {
 		c.Granularity = *in.Granularity
+	}
+	if in.Visibility != nil {
+		c.Visibility = domain.Visibility(strings.TrimSpace(string(*in.Visibility))).Or()
 	}
 	if in.Pivot != nil {
 		c.Pivot = *in.Pivot
@@ -188,10 +209,28 @@ func (s *Service) find(ctx context.Context, orgID, id string) (*domain.ContactPo
 	return c, err
 }
 
+// keepVisibility gives a contact point read from a source file (which knows
+// nothing of agents) the visibility of the stored one it updates (public
+// when new), and each of its channels the visibility of the stored
+// channel of the same kind and value: what a référent reserved to agents
+// stays so after an import.
+func keepVisibility(c, old *domain.ContactPoint) {
+	if old == nil {
+		c.Visibility = c.Visibility.Or()
+		return
+	}
+	c.Visibility = old.Visibility.Or()
+	for i, ch := range c.Channels {
+		if j := slices.IndexFunc(old.Channels, func(o domain.Channel) bool { return o.Kind == ch.Kind && o.Value == ch.Value }); j >= 0 {
+			c.Channels[i].Visibility = old.Channels[j].Visibility
+		}
+	}
+}
+
 // newContactPoint is a new contact point of the organisation made of in,
 // verified as of now.
 func newContactPoint(org *domain.Organisation, id string, src domain.Source, now time.Time, in ContactPointInput) *domain.ContactPoint {
-	c := &domain.ContactPoint{ID: id, OrganisationID: org.ID, Granularity: domain.GranularityService,
+	c := &domain.ContactPoint{ID: id, OrganisationID: org.ID, Granularity: domain.GranularityService, Visibility: domain.VisibilityPublic,
 		Coverage: domain.Coverage{Rule: domain.CoverageExplicit}, Source: src, VerifiedAt: &now}
 	in.apply(c)
 	if in.Coverage == nil && len(org.Territory) > 0 && c.OverridesID == "" {

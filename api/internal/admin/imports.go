@@ -441,7 +441,8 @@ func partnerContactPoint(org *domain.Organisation, f *importer.PartnerFile, r im
 		}
 		if i := slices.IndexFunc(oldChannels, func(o domain.Channel) bool { return o.Kind == ch.Kind && o.Value == ch.Value }); i >= 0 {
 			o := oldChannels[i]
-			ch.Label, ch.CostNote, ch.AccessibilityNote = o.Label, o.CostNote, o.AccessibilityNote
+			// A line reserved to agents stays so (the file does not say).
+			ch.Label, ch.CostNote, ch.AccessibilityNote, ch.Visibility = o.Label, o.CostNote, o.AccessibilityNote, o.Visibility
 		}
 		chans, cols = append(chans, ch), append(cols, col)
 	}
@@ -624,6 +625,8 @@ func (s *Service) planAnnuaire(ctx context.Context, org *domain.Organisation, da
 		if p.old != nil {
 			c.Version, c.CreatedAt, c.OverridesID = p.old.Version, p.old.CreatedAt, p.old.OverridesID
 		}
+		c.Channels = slices.Clone(c.Channels)
+		keepVisibility(&c, p.old)
 		p.cp = &c
 		var errs []domain.FieldError
 		switch o.Skipped {

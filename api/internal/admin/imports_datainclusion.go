@@ -86,6 +86,8 @@ func (s *Service) planDataInclusion(ctx context.Context, org *domain.Organisatio
 			c.Hours.Exceptions, c.Hours.Indicative = old.Hours.Exceptions, old.Hours.Indicative
 			c.Channels, extra = keepAppChannels(c.Channels, old.Channels)
 		}
+		c.Channels = slices.Clone(c.Channels)
+		keepVisibility(&c, p.old)
 		if r.CoverageField == "" {
 			p.row.Warnings = append(p.row.Warnings, domain.FieldError{Field: "zone_eligibilite", Message: noZoneWarning})
 			switch {

@@ -106,6 +106,7 @@ func NewServer(ctx context.Context, cfg *config.Config, log *slog.Logger, s *sto
 		TrustedProxies: cfg.TrustedProxies,
 		Portals:        portals.New(s, time.Now, log),
 		PortalRequests: requests.counter,
+		ProConnect:     svc.proconnect,
 		OpenData:       opendata.New(opendata.Options{Store: s, Auth: adm, Communes: ref, PublicURL: cfg.PublicURL, Revision: Version}),
 		Widget:         widget.FS(),
 		AdminApp:       adminspa.FS(),

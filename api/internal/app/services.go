@@ -15,6 +15,8 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/config"
 	"github.com/aiguillage/aiguillage/api/internal/directory"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
+	"github.com/aiguillage/aiguillage/api/internal/httpapi"
+	"github.com/aiguillage/aiguillage/api/internal/proconnect"
 	"github.com/aiguillage/aiguillage/api/internal/search"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 )
@@ -27,6 +29,8 @@ type services struct {
 	// previews signs journey draft preview tokens with keys derived from
 	// the access-token keys.
 	previews *auth.PreviewTokens
+	// proconnect signs agents in with ProConnect; nil when it is off.
+	proconnect *httpapi.ProConnect
 }
 
 // newServices builds the account and back-office services over the store.
@@ -57,7 +61,7 @@ func newServices(cfg *config.Config, log *slog.Logger, s *store.Store, ref *geo.
 		return nil, err
 	}
 	acc := accounts.New(accounts.Options{
-		Store: s, Hasher: hasher, Tokens: ring,
+		Store: s, Identities: s, Hasher: hasher, Tokens: ring,
 		PerAccount: auth.NewLimiter(auth.AccountFailureLimit, auth.FailureWindow, time.Now),
 		PerIP:      auth.NewLimiter(auth.IPFailureLimit, auth.FailureWindow, time.Now),
 		RefreshTTL: cfg.RefreshTokenTTL, DemoMode: cfg.DemoMode, Now: time.Now, Logger: log,
@@ -66,7 +70,31 @@ func newServices(cfg *config.Config, log *slog.Logger, s *store.Store, ref *geo.
 	if err != nil {
 		return nil, fmt.Errorf("preview token keys: %w", err)
 	}
-	return &services{acc: acc, adm: admin.New(s, ref, knownPivot, time.Now), knownPivot: knownPivot, previews: previews}, nil
+	pc, err := newProConnect(cfg, s, acc, keys)
+	if err != nil {
+		return nil, err
+	}
+	return &services{acc: acc, adm: admin.New(s, ref, knownPivot, time.Now), knownPivot: knownPivot, previews: previews, proconnect: pc}, nil
+}
+
+// newProConnect builds the sign-in with ProConnect, or nil when it is off.
+// Its state cookie is sealed with keys derived from the access-token keys:
+// every replica, sharing them, can open it.
+func newProConnect(cfg *config.Config, s *store.Store, acc *accounts.Service, keys []auth.Key) (*httpapi.ProConnect, error) {
+	if !cfg.ProConnect.Enabled() {
+		return nil, nil
+	}
+	p := cfg.ProConnect
+	client, err := proconnect.New(proconnect.Config{Issuer: p.Issuer, ClientID: p.ClientID, ClientSecret: p.ClientSecret,
+		Scopes: p.Scopes, ACR: p.ACR, RedirectURL: cfg.PublicURL + config.ProConnectCallbackPath})
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := auth.NewSealer("proconnect", keys, keys[0].ID)
+	if err != nil {
+		return nil, fmt.Errorf("ProConnect sealing keys: %w", err)
+	}
+	return &httpapi.ProConnect{Client: client, Accounts: acc, Sealer: sealer, Origins: s}, nil
 }
 
 func randomSuffix() string {

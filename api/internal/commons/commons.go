@@ -92,6 +92,11 @@ func loadCommons(ctx context.Context, store Store, logger *slog.Logger) (string,
 	if err != nil {
 		return "", stats, err
 	}
+	tr, err := LoadTranslations()
+	if err != nil {
+		return "", stats, err
+	}
+	WithHelplineTranslations(helplines, tr)
 	st, err = store.UpsertContactPoints(ctx, helplines)
 	if err != nil {
 		return "", stats, fmt.Errorf("commons: helplines: %w", err)
@@ -172,6 +177,32 @@ type DemoPartner struct {
 	// Offices are the 2017 annuaire identifiers of the partner's own
 	// offices; the partner gets a copy of each.
 	Offices []string `json:"offices"`
+	// AgentLines are direct lines reserved to agents (the widget's agent
+	// mode), each on an office of the national directory.
+	AgentLines []DemoAgentLine `json:"agent_lines"`
+}
+
+// DemoAgentLine is a phone line a demo partner adds, for its agents only,
+// to an office of the national directory: a local adjustment (override)
+// of that office, reserved to agents as the line is.
+type DemoAgentLine struct {
+	// Office is the 2017 annuaire identifier of the national office.
+	Office     string            `json:"office"`
+	Label      string            `json:"label"`
+	Phone      string            `json:"phone"`
+	Visibility domain.Visibility `json:"visibility"`
+}
+
+// agentLine is the partner's local adjustment of the national office
+// that carries the line.
+func (l DemoAgentLine) agentLine(partnerSlug, orgID string, office *domain.ContactPoint) *domain.ContactPoint {
+	return &domain.ContactPoint{
+		ID: domain.StableID("demo:" + partnerSlug + ":agent-line:" + l.Office), OrganisationID: orgID,
+		Name: office.Name, Granularity: domain.GranularityService, Visibility: l.Visibility, OverridesID: office.ID,
+		Channels: []domain.Channel{{Kind: domain.ChannelPhone, Value: l.Phone, Label: l.Label, Visibility: l.Visibility}},
+		Coverage: domain.Coverage{Rule: domain.CoverageExplicit},
+		Source:   domain.Source{Kind: domain.SourceManual, ID: "demo:" + l.Office},
+	}
 }
 
 // Organisation returns the partner as an organisation.
@@ -228,6 +259,9 @@ func LoadDemo(ctx context.Context, store Store, communes domain.Communes, logger
 		for _, id := range p.Offices {
 			wanted[id] = nil
 		}
+		for _, l := range p.AgentLines {
+			wanted[l.Office] = nil
+		}
 	}
 	leftOut := 0
 	// From the 2017 extract: copy the partners' offices, leave out the
@@ -278,6 +312,13 @@ func LoadDemo(ctx context.Context, store Store, communes domain.Communes, logger
 			c.ID = domain.StableID("demo:" + p.Slug + ":" + id)
 			c.OrganisationID = orgID
 			cps = append(cps, &c)
+		}
+		for _, l := range p.AgentLines {
+			office := wanted[l.Office]
+			if office == nil {
+				return stats, fmt.Errorf("demo: %s: office %s of an agent line is not in %s", p.Slug, l.Office, data.Annuaire2017)
+			}
+			cps = append(cps, l.agentLine(p.Slug, orgID, office))
 		}
 		st, err := store.UpsertContactPoints(ctx, cps)
 		if err != nil {

@@ -364,10 +364,20 @@ func TestLoadDemo(t *testing.T) {
 			t.Fatalf("partner %s not loaded", p.Slug)
 		}
 		cps, n, _ := store.FindContactPoints(t.Context(), domain.ContactPointFilter{OrganisationID: org.ID})
-		if n != len(p.Offices) {
-			t.Errorf("%s has %d contact points, want %d", p.Slug, n, len(p.Offices))
+		if n != len(p.Offices)+len(p.AgentLines) {
+			t.Errorf("%s has %d contact points, want %d", p.Slug, n, len(p.Offices)+len(p.AgentLines))
 		}
 		for _, cp := range cps {
+			if cp.OverridesID != "" {
+				// An agent line: the partner's adjustment of a national
+				// office, reserved to agents as its line is.
+				national := store.cps[cp.OverridesID]
+				if national == nil || national.OrganisationID == org.ID || cp.Visibility.IsPublic() || len(cp.Channels) != 1 ||
+					cp.Channels[0].Visibility.IsPublic() || (domain.Viewer{}).Visible(cp) != nil {
+					t.Errorf("%s: agent line %+v", p.Slug, cp)
+				}
+				continue
+			}
 			original := store.cps[domain.StableID("annuaire:"+cp.Source.ID)]
 			if original == nil || original.Name != cp.Name || !reflect.DeepEqual(original.Channels, cp.Channels) {
 				t.Errorf("%s: %s is not a copy of the annuaire office", p.Slug, cp.Name)
@@ -380,6 +390,11 @@ func TestLoadDemo(t *testing.T) {
 	}
 	if cg := store.cps[domain.StableID("demo:var:cg-83137-01")]; cg == nil || cg.Name != "Conseil départemental - Var" {
 		t.Errorf("the Var's conseil départemental = %+v", cg)
+	}
+	// The Var's agents have a direct line to the CAF of Toulon.
+	if l := store.cps[domain.StableID("demo:var:agent-line:caf-83137-01")]; l == nil || l.OverridesID != domain.StableID("annuaire:caf-83137-01") ||
+		l.Visibility != domain.VisibilityOrganisationAgents || l.Channels[0].Label != "Ligne directe partenaires" {
+		t.Errorf("the Var's agent line = %+v", l)
 	}
 
 	// Préfectures come from the 2022 file, France services from the 2024

@@ -64,6 +64,9 @@ type Config struct {
 	DBPool store.Pool
 	// DBQueryTimeout bounds each SQL statement (see loadFaults).
 	DBQueryTimeout time.Duration
+	// ProConnect configures sign-in with ProConnect (see loadProConnect);
+	// its Issuer is empty when it is off.
+	ProConnect ProConnect
 }
 
 // RateLimit allows Burst requests at once, then PerSecond on average; a
@@ -109,6 +112,11 @@ var Variables = []Variable{
 	{"AIGUILLAGE_DB_CONN_MAX_LIFETIME", "30m", "Durée de vie d'une connexion du pool avant d'être renouvelée (suivre une bascule ou un pooleur) ; `0` : illimitée.", false},
 	{"AIGUILLAGE_DB_QUERY_TIMEOUT", "10s", "Durée maximale d'une instruction SQL : au-delà (base lente ou injoignable), la requête échoue avec 503 au lieu d'attendre. De 100ms à 10m (les imports et agrégations volumineux ont besoin de quelques secondes par instruction).", false},
 	{"AIGUILLAGE_EVENTS_BUFFER", "50000", "Événements d'usage gardés en mémoire avant écriture ; au-delà, l'API répond 503 avec Retry-After.", false},
+	{"AIGUILLAGE_PROCONNECT_ISSUER", "", "Connexion avec ProConnect : URL de l'émetteur OpenID Connect (production https://auth.proconnect.gouv.fr/api/v2, intégration https://fca.integ01.dev-agentconnect.fr/api/v2). Vide : ProConnect désactivé. Avec l'identifiant et le secret du client : les trois ou aucun.", false},
+	{"AIGUILLAGE_PROCONNECT_CLIENT_ID", "", "Identifiant du client ProConnect (fourni à l'inscription du service ; URL de retour : AIGUILLAGE_PUBLIC_URL + /api/v1/auth/proconnect/callback).", false},
+	{"AIGUILLAGE_PROCONNECT_CLIENT_SECRET", "", "Secret du client ProConnect.", true},
+	{"AIGUILLAGE_PROCONNECT_SCOPES", "openid email given_name usual_name siret", "Portées demandées à ProConnect, séparées par des espaces ; openid et email sont obligatoires.", false},
+	{"AIGUILLAGE_PROCONNECT_ACR", "", "Niveau d'authentification demandé à ProConnect (acr_values, par exemple eidas1). Vide : aucun.", false},
 }
 
 // Load reads the configuration through getenv. A bad value is an error
@@ -243,6 +251,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	errs = append(errs, c.loadStart(must)...)
 	errs = append(errs, c.loadFaults(must)...)
+	errs = append(errs, c.loadProConnect(must)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}

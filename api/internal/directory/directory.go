@@ -111,13 +111,29 @@ func (s *Service) Organisation(ctx context.Context, slug string) (*domain.Organi
 	return o, err
 }
 
-// ContactPoint returns one contact point by ID.
+// ContactPoint returns one contact point by ID, as the public sees it
+// (ContactPointFor the public).
 func (s *Service) ContactPoint(ctx context.Context, id string) (*domain.ContactPoint, error) {
+	return s.ContactPointFor(ctx, id, domain.Viewer{})
+}
+
+// ContactPointFor returns one contact point by ID, as the viewer may see
+// it: one reserved to agents is not found by the public (nor by an agent it
+// is not meant for), and channels reserved to others are left out.
+func (s *Service) ContactPointFor(ctx context.Context, id string, v domain.Viewer) (*domain.ContactPoint, error) {
 	if !domain.ValidID(id) {
 		return nil, domain.Invalid("Identifiant de point de contact mal formé.",
 			domain.FieldError{Field: "id", Message: "doit être un UUID, par exemple 3f2b8c1e-0d4a-5b6c-8d7e-9f0a1b2c3d4e"})
 	}
 	c, err := s.store.FindContactPointByID(ctx, id)
+	if err == nil {
+		if visible := v.Visible(c); visible != nil {
+			c = visible
+		} else {
+			// The same answer as for an unknown id: its existence is not told.
+			err = domain.Errorf(domain.ENOTFOUND, "hidden from the viewer")
+		}
+	}
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, domain.Errorf(domain.ENOTFOUND, "Aucun point de contact ne porte l'identifiant %s.", id)
 	}
@@ -172,6 +188,9 @@ type LocalQuery struct {
 	Commune       string // INSEE code; empty for a nationwide listing
 	Offset        int
 	Limit         int
+	// Viewer is who the answer is for: the public (zero value) sees no
+	// contact point nor channel reserved to agents.
+	Viewer domain.Viewer
 }
 
 // LocalResult is the answer to a LocalQuery.
@@ -208,13 +227,15 @@ func (s *Service) FindContactPoints(ctx context.Context, q LocalQuery) (*LocalRe
 		return nil, err
 	}
 	if q.Commune == "" {
-		cps, total, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{Pivot: q.Pivot, Theme: q.Theme, Offset: q.Offset, Limit: q.Limit})
+		cps, total, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{Pivot: q.Pivot, Theme: q.Theme, Offset: q.Offset, Limit: q.Limit, Viewer: &q.Viewer})
 		if err != nil {
 			return nil, err
 		}
-		out := make([]Located, len(cps))
-		for i, c := range cps {
-			out[i] = Located{ContactPoint: c}
+		out := make([]Located, 0, len(cps))
+		for _, c := range cps {
+			if c = q.Viewer.Visible(c); c != nil {
+				out = append(out, Located{ContactPoint: c})
+			}
 		}
 		return &LocalResult{Total: total, ContactPoints: out}, nil
 	}
@@ -224,14 +245,15 @@ func (s *Service) FindContactPoints(ctx context.Context, q LocalQuery) (*LocalRe
 	}
 	// Every match is read (coverage and distance order them here), so the
 	// total is their number: no COUNT query.
-	explicit, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, Commune: commune, SkipTotal: true})
+	explicit, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, Commune: commune, SkipTotal: true, Viewer: &q.Viewer})
 	if err != nil {
 		return nil, err
 	}
-	nearest, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, NearestDepartement: commune.Departement, SkipTotal: true})
+	nearest, _, err := s.store.FindContactPoints(ctx, domain.ContactPointFilter{OrganisationIDs: q.Organisations, Pivot: q.Pivot, Theme: q.Theme, NearestDepartement: commune.Departement, SkipTotal: true, Viewer: &q.Viewer})
 	if err != nil {
 		return nil, err
 	}
+	explicit, nearest = visibleTo(q.Viewer, explicit), visibleTo(q.Viewer, nearest)
 	all := make([]Located, 0, len(explicit)+len(nearest))
 	for _, c := range explicit {
 		all = append(all, s.locate(c, commune))
@@ -346,7 +368,8 @@ func (s *Service) Emergency(ctx context.Context, communeCode string) ([]*domain.
 		commune = c
 	}
 	yes := true
-	f := domain.ContactPointFilter{Emergency: &yes, Limit: 100, SkipTotal: true}
+	// Emergency numbers are for everyone: the public ones only.
+	f := domain.ContactPointFilter{Emergency: &yes, Limit: 100, SkipTotal: true, Viewer: &domain.Viewer{}}
 	if commune != nil {
 		f.Commune = commune
 	}
@@ -354,7 +377,20 @@ func (s *Service) Emergency(ctx context.Context, communeCode string) ([]*domain.
 	if err != nil {
 		return nil, nil, err
 	}
-	return cps, commune, nil
+	return visibleTo(domain.Viewer{}, cps), commune, nil
+}
+
+// visibleTo returns the contact points as the viewer may see them (see
+// domain.Viewer.Visible): the store already left out those hidden from
+// it; their channels reserved to others are removed here.
+func visibleTo(v domain.Viewer, cps []*domain.ContactPoint) []*domain.ContactPoint {
+	out := cps[:0:0]
+	for _, c := range cps {
+		if c = v.Visible(c); c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // dedupeBySource keeps one contact point per imported source record: a

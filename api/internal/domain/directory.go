@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/aiguillage/aiguillage/api/internal/i18n"
 )
 
 // CommonsSlug is the slug of the organisation that holds the national commons:
@@ -152,6 +155,11 @@ type Channel struct {
 	Label             string      `json:"label,omitempty"`
 	CostNote          string      `json:"cost_note,omitempty"`
 	AccessibilityNote string      `json:"accessibility_note,omitempty"`
+	// Visibility reserves the channel to agents (a public contact point
+	// may carry an agent-only direct line); empty is public, and omitted
+	// from the JSON encoding so the content hashes of public channels are
+	// unchanged.
+	Visibility Visibility `json:"visibility,omitempty"`
 }
 
 // Address is the physical location of an office.
@@ -245,14 +253,22 @@ type ContactPoint struct {
 	OrganisationID string
 	Name           string
 	Description    string
-	Granularity    Granularity
-	Pivot          string
-	Themes         []string
-	Channels       []Channel
-	Address        *Address
-	Hours          OpeningHours
-	Coverage       Coverage
-	Emergency      bool
+	// Translations holds the description in other languages, by language
+	// code (i18n package; never "fr"). Omitted from the JSON encoding when
+	// empty, so the content hashes of untranslated contact points are
+	// unchanged.
+	Translations map[string]ContactPointText `json:"translations,omitempty"`
+	Granularity  Granularity
+	// Visibility reserves the contact point to agents (see Viewer); empty
+	// is public. Omitted from the JSON encoding when empty.
+	Visibility Visibility `json:"visibility,omitempty"`
+	Pivot      string
+	Themes     []string
+	Channels   []Channel
+	Address    *Address
+	Hours      OpeningHours
+	Coverage   Coverage
+	Emergency  bool
 	// EmergencyRank orders emergency numbers: lower is more urgent.
 	EmergencyRank int
 	// OverridesID names a national contact point this partner's contact
@@ -272,6 +288,28 @@ type ContactPoint struct {
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 }
 
+// ContactPointText is a contact point's texts in one language.
+type ContactPointText struct {
+	Description string `json:"description,omitempty"`
+}
+
+// MaxDescription is the length of a contact point's description, in
+// characters (runes), in French and in each translation.
+const MaxDescription = 2000
+
+// DescriptionIn returns the description in lang (a code of the i18n
+// package), and whether it is the French original for want of a
+// translation. An empty description stays empty.
+func (c *ContactPoint) DescriptionIn(lang string) (string, bool) {
+	if lang == i18n.French || strings.TrimSpace(c.Description) == "" {
+		return c.Description, false
+	}
+	if t := c.Translations[lang].Description; strings.TrimSpace(t) != "" {
+		return t, false
+	}
+	return c.Description, true
+}
+
 // Withdrawn reports whether the contact point was withdrawn by its source.
 func (c *ContactPoint) Withdrawn() bool { return c.WithdrawnAt != nil }
 
@@ -288,9 +326,22 @@ func (c *ContactPoint) Validate() error {
 	} else if utf8.RuneCountInString(c.Name) > 300 {
 		v.Add("name", "ne doit pas dépasser 300 caractères")
 	}
-	if utf8.RuneCountInString(c.Description) > 2000 {
-		v.Add("description", "ne doit pas dépasser 2000 caractères")
+	if utf8.RuneCountInString(c.Description) > MaxDescription {
+		v.Add("description", "ne doit pas dépasser %d caractères", MaxDescription)
 	}
+	for _, l := range slices.Sorted(maps.Keys(c.Translations)) {
+		field := "translations." + l
+		switch {
+		case l == i18n.French:
+			v.Add(field, "« fr » n'est pas une traduction : le texte français est la description elle-même")
+		case !i18n.Supported(l):
+			v.Add(field, "langue inconnue : %q (langues de traduction possibles : %s)", l, strings.Join(i18n.Translations(), ", "))
+		}
+		if utf8.RuneCountInString(c.Translations[l].Description) > MaxDescription {
+			v.Add(field+".description", "ne doit pas dépasser %d caractères", MaxDescription)
+		}
+	}
+	validateVisibility(&v, "visibility", c.Visibility)
 	if c.Granularity != "" && !slices.Contains(Granularities, c.Granularity) {
 		v.Add("granularity", "doit valoir l'un de : administration, service, agent_group, person")
 	}
@@ -308,6 +359,8 @@ func (c *ContactPoint) Validate() error {
 	}
 	if len(c.Channels) == 0 && !override {
 		v.Add("channels", "au moins un moyen de contact est obligatoire")
+	} else if !override && c.Visibility.IsPublic() && !slices.ContainsFunc(c.Channels, func(ch Channel) bool { return ch.Visibility.IsPublic() }) {
+		v.Add("channels", "un point de contact public doit garder au moins un moyen de contact public (ou réservez tout le point de contact aux agents)")
 	}
 	for i, ch := range c.Channels {
 		p := fieldIndex("channels", i)
@@ -317,6 +370,7 @@ func (c *ContactPoint) Validate() error {
 		if strings.TrimSpace(ch.Value) == "" {
 			v.Add(p+".value", "est obligatoire")
 		}
+		validateVisibility(&v, p+".visibility", ch.Visibility)
 		switch ch.Kind {
 		case ChannelWebsite, ChannelOnlineProcedure, ChannelContactForm, ChannelChat:
 			if ch.Value != "" && !isHTTPURL(ch.Value) {
@@ -451,6 +505,10 @@ type ContactPointFilter struct {
 	// IncludeWithdrawn also returns withdrawn contact points (never for
 	// residents: back office and exports only).
 	IncludeWithdrawn bool
+	// Viewer, when set, keeps only the contact points it may see (the zero
+	// Viewer: the public ones). Their channels are not filtered here: see
+	// Viewer.Visible.
+	Viewer *Viewer
 }
 
 // ImportStats counts what an import did.

@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,6 +55,12 @@ func TestContactPointValidate(t *testing.T) {
 		{"bad exception date", func(c *domain.ContactPoint) {
 			c.Hours.Exceptions = []domain.OpeningException{{Date: "25/12/2026", Closed: true}}
 		}, []string{"hours.exceptions[0].date"}},
+		{"translations", func(c *domain.ContactPoint) {
+			c.Translations = map[string]domain.ContactPointText{"en": {Description: "Family allowances"}, "fr-x-falc": {Description: strings.Repeat("é", 2000)}}
+		}, nil},
+		{"bad translations", func(c *domain.ContactPoint) {
+			c.Translations = map[string]domain.ContactPointText{"fr": {}, "de": {}, "ar": {Description: strings.Repeat("é", 2001)}}
+		}, []string{"translations.ar.description", "translations.de", "translations.fr"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,5 +139,30 @@ func TestIDs(t *testing.T) {
 		if domain.ValidINSEE(code) != want {
 			t.Errorf("ValidINSEE(%q) != %v", code, want)
 		}
+	}
+}
+
+func TestDescriptionIn(t *testing.T) {
+	c := validContactPoint()
+	c.Description = "Allocations familiales"
+	c.Translations = map[string]domain.ContactPointText{"en": {Description: "Family allowances"}, "ar": {Description: " "}}
+	tests := []struct {
+		lang, want string
+		french     bool
+	}{
+		{"fr", "Allocations familiales", false},
+		{"en", "Family allowances", false},
+		{"ar", "Allocations familiales", true}, // blank: no translation
+		{"fr-x-falc", "Allocations familiales", true},
+		{"tr", "Allocations familiales", true},
+	}
+	for _, tt := range tests {
+		if got, french := c.DescriptionIn(tt.lang); got != tt.want || french != tt.french {
+			t.Errorf("DescriptionIn(%q) = %q, %v; want %q, %v", tt.lang, got, french, tt.want, tt.french)
+		}
+	}
+	c.Description = ""
+	if got, french := c.DescriptionIn("en"); got != "" || french {
+		t.Errorf("without description: %q, %v", got, french)
 	}
 }

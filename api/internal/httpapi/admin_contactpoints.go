@@ -16,15 +16,24 @@ import (
 // fields are left unchanged. Read-only fields (id, version, source…) are
 // accepted and ignored, so a client may send back what it read.
 type ContactPointRequest struct {
-	Name        *string       `json:"name,omitempty" example:"Maison départementale des solidarités de Toulon"`
-	Description *string       `json:"description,omitempty"`
-	Granularity *string       `json:"granularity,omitempty" enums:"administration,service,agent_group,person"`
-	Pivot       *string       `json:"pivot,omitempty" example:"mds"`
-	Themes      *[]string     `json:"themes,omitempty"`
-	Channels    *[]Channel    `json:"channels,omitempty"`
-	Address     *Address      `json:"address,omitempty"`
-	Hours       *OpeningHours `json:"opening_hours,omitempty"`
-	Coverage    *Coverage     `json:"coverage,omitempty"`
+	Name        *string `json:"name,omitempty" example:"Maison départementale des solidarités de Toulon"`
+	Description *string `json:"description,omitempty"`
+	// Translations replaces every translation of the description, by
+	// language code (GET /api/v1/public/languages; not fr); {} removes them.
+	Translations *map[string]ContactPointText `json:"translations,omitempty"`
+	Granularity  *string                      `json:"granularity,omitempty" enums:"administration,service,agent_group,person"`
+	// Visibility reserves the contact point to agents: public (everyone,
+	// the default), organisation_agents (the members of the organisation,
+	// in the widget's agent mode) or all_agents (every signed-in user, in
+	// agent mode). Each channel has its own (a public contact point may
+	// carry a direct line reserved to agents).
+	Visibility *string       `json:"visibility,omitempty" enums:"public,organisation_agents,all_agents"`
+	Pivot      *string       `json:"pivot,omitempty" example:"mds"`
+	Themes     *[]string     `json:"themes,omitempty"`
+	Channels   *[]Channel    `json:"channels,omitempty"`
+	Address    *Address      `json:"address,omitempty"`
+	Hours      *OpeningHours `json:"opening_hours,omitempty"`
+	Coverage   *Coverage     `json:"coverage,omitempty"`
 	// Overrides is the id of a national contact point this one adjusts
 	// locally: its non-empty fields (description, channels, opening hours)
 	// win for this partner's residents, without copying the rest.
@@ -41,18 +50,36 @@ type ContactPointRequest struct {
 	Distance   json.RawMessage `json:"distance_km,omitempty" swaggerignore:"true"`
 	InCommune  json.RawMessage `json:"in_commune,omitempty" swaggerignore:"true"`
 	Reason     json.RawMessage `json:"reason,omitempty" swaggerignore:"true"`
+	TextLang   json.RawMessage `json:"text_lang,omitempty" swaggerignore:"true"`
 } // @name ContactPointRequest
+
+// ContactPointText is a contact point's description in one language.
+type ContactPointText struct {
+	Description string `json:"description,omitempty" maxLength:"2000"`
+} // @name ContactPointText
 
 func (r *ContactPointRequest) input() admin.ContactPointInput {
 	in := admin.ContactPointInput{Name: r.Name, Description: r.Description, Pivot: r.Pivot, Themes: r.Themes, Overrides: r.Overrides}
+	if r.Translations != nil {
+		ts := make(map[string]domain.ContactPointText, len(*r.Translations))
+		for l, t := range *r.Translations {
+			ts[l] = domain.ContactPointText{Description: t.Description}
+		}
+		in.Translations = &ts
+	}
 	if r.Granularity != nil {
 		g := domain.Granularity(*r.Granularity)
 		in.Granularity = &g
 	}
+	if r.Visibility != nil {
+		v := domain.Visibility(*r.Visibility)
+		in.Visibility = &v
+	}
 	if r.Channels != nil {
 		chs := make([]domain.Channel, len(*r.Channels))
 		for i, c := range *r.Channels {
-			chs[i] = domain.Channel{Kind: domain.ChannelKind(c.Kind), Value: strings.TrimSpace(c.Value), Label: c.Label, CostNote: c.CostNote, AccessibilityNote: c.AccessibilityNote}
+			chs[i] = domain.Channel{Kind: domain.ChannelKind(c.Kind), Value: strings.TrimSpace(c.Value), Label: c.Label, CostNote: c.CostNote,
+				AccessibilityNote: c.AccessibilityNote, Visibility: domain.Visibility(strings.TrimSpace(c.Visibility))}
 		}
 		in.Channels = &chs
 	}
@@ -88,6 +115,8 @@ type AdminContactPoint struct {
 	ContactPoint
 	// Overrides is the national contact point this one adjusts, if any.
 	Overrides string `json:"overrides,omitempty"`
+	// Translations of the description, by language code.
+	Translations map[string]ContactPointText `json:"translations"`
 	// Version changes on every edit; send it back in If-Match.
 	Version   int    `json:"version"`
 	CreatedAt string `json:"created_at"`
@@ -101,8 +130,13 @@ type AdminContactPointList struct {
 } // @name AdminContactPointList
 
 func adminContactPointDTO(c *domain.ContactPoint) AdminContactPoint {
-	return AdminContactPoint{ContactPoint: contactPointDTO(c), Overrides: c.OverridesID, Version: c.Version,
-		CreatedAt: c.CreatedAt.Format("2006-01-02T15:04:05Z"), UpdatedAt: c.UpdatedAt.Format("2006-01-02T15:04:05Z")}
+	out := AdminContactPoint{ContactPoint: withVisibility(contactPointDTO(c), c), Overrides: c.OverridesID, Version: c.Version,
+		Translations: make(map[string]ContactPointText, len(c.Translations)),
+		CreatedAt:    c.CreatedAt.Format("2006-01-02T15:04:05Z"), UpdatedAt: c.UpdatedAt.Format("2006-01-02T15:04:05Z")}
+	for l, t := range c.Translations {
+		out.Translations[l] = ContactPointText{Description: t.Description}
+	}
+	return out
 }
 
 type adminHandlers struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aiguillage/aiguillage/api/internal/admin"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/i18n"
 )
 
 // AdminOrganisation is an organisation as the back office sees it.
@@ -59,7 +60,7 @@ func (r *OrganisationRequest) input() admin.OrganisationInput {
 }
 
 func adminOrganisationDTO(o *domain.Organisation) AdminOrganisation {
-	return AdminOrganisation{PublicOrganisation: publicOrganisationDTO(o), AllowedOrigins: orEmpty(o.AllowedOrigins), Version: o.Version,
+	return AdminOrganisation{PublicOrganisation: publicOrganisationDTO(o, i18n.French), AllowedOrigins: orEmpty(o.AllowedOrigins), Version: o.Version,
 		CreatedAt: o.CreatedAt.Format(time.RFC3339), UpdatedAt: o.UpdatedAt.Format(time.RFC3339)}
 }
 

@@ -72,7 +72,7 @@ func newAdminEnv(t testing.TB, s *store.Store, opts ...func(*httpapi.Deps)) *adm
 	if err != nil {
 		t.Fatal(err)
 	}
-	acc := accounts.New(accounts.Options{Store: s, Hasher: hasher, Tokens: ring,
+	acc := accounts.New(accounts.Options{Store: s, Identities: s, Hasher: hasher, Tokens: ring,
 		PerAccount: auth.NewLimiter(10, 15*time.Minute, clk.Now), PerIP: auth.NewLimiter(50, 15*time.Minute, clk.Now),
 		Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
 	known := map[string]bool{"caf": true, "mds": true, "mairie": true}
@@ -235,6 +235,8 @@ func TestAdminTenantMatrix(t *testing.T) {
 			{name: "get contact point", method: http.MethodGet, fresh: freshCP},
 			{name: "create contact point", method: http.MethodPost, path: "/contact-points", body: cpBody},
 			{name: "update contact point", method: http.MethodPatch, body: `{"name":"Modifié"}`, headers: []string{"If-Match", `"1"`}, fresh: freshCP},
+			{name: "set contact point visibility", method: http.MethodPatch, body: `{"visibility":"organisation_agents","channels":[{"kind":"phone","value":"3230","visibility":"all_agents"}]}`,
+				headers: []string{"If-Match", `"1"`}, fresh: freshCP},
 			{name: "delete contact point", method: http.MethodDelete, fresh: freshCP},
 			{name: "import template", method: http.MethodGet, path: "/contact-points/import/template.csv"},
 			{name: "import contact points", method: http.MethodPost, path: "/contact-points/import?dry_run=true", body: "Référence;Nom;Téléphones\nM-1;Point importé;3230\n",
@@ -294,12 +296,13 @@ func TestAdminTenantMatrix(t *testing.T) {
 			"a-viewer": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
 				"list reports": 200, "feedback": 200, "feedback csv": 200, "import template": 200},
 			"a-editor": {"get organisation": 200, "list contact points": 200, "get contact point": 200, "list themes": 200, "get theme": 200, "search misses": 200,
-				"create contact point": 201, "update contact point": 200, "delete contact point": 204,
+				"create contact point": 201, "update contact point": 200, "set contact point visibility": 200, "delete contact point": 204,
 				"import template": 200, "import contact points": 200,
 				"create theme": 201, "update theme": 200, "delete theme": 204, "list reports": 200, "resolve report": 200,
 				"feedback": 200, "feedback csv": 200},
 			"a-admin": {"get organisation": 200, "update organisation": 200, "upload logo": 200,
-				"list contact points": 200, "get contact point": 200, "create contact point": 201, "update contact point": 200, "delete contact point": 204,
+				"list contact points": 200, "get contact point": 200, "create contact point": 201, "update contact point": 200,
+				"set contact point visibility": 200, "delete contact point": 204,
 				"import template": 200, "import contact points": 200,
 				"list themes": 200, "get theme": 200, "create theme": 201, "update theme": 200, "delete theme": 204,
 				"list members": 200, "set member role": 200, "remove member": 204, "invite": 201, "audit log": 200, "search misses": 200,

@@ -15,6 +15,11 @@ type Channel struct {
 	Label             string `json:"label,omitempty" example:"Caf (allocations familiales)"`
 	CostNote          string `json:"cost_note,omitempty" example:"service gratuit + prix d'un appel"`
 	AccessibilityNote string `json:"accessibility_note,omitempty"`
+	// Visibility: who may see the channel. Always in the back office; in
+	// public answers only in agent mode (mode=agent with an agent's access
+	// token), where organisation_agents and all_agents mark the lines
+	// reserved to agents. Absent on writes: public.
+	Visibility string `json:"visibility,omitempty" enums:"public,organisation_agents,all_agents"`
 } // @name Channel
 
 // Address locates an office.
@@ -79,17 +84,22 @@ type Source struct {
 
 // ContactPoint is what a resident is sent to.
 type ContactPoint struct {
-	ID          string       `json:"id" format:"uuid"`
-	Name        string       `json:"name"`
-	Description string       `json:"description,omitempty"`
-	Granularity string       `json:"granularity,omitempty" enums:"administration,service,agent_group,person"`
-	Pivot       string       `json:"pivot,omitempty" example:"caf"`
-	Themes      []string     `json:"themes"`
-	Channels    []Channel    `json:"channels"`
-	Address     *Address     `json:"address,omitempty"`
-	Hours       OpeningHours `json:"opening_hours"`
-	Coverage    Coverage     `json:"coverage"`
-	Emergency   bool         `json:"emergency"`
+	ID          string `json:"id" format:"uuid"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Granularity string `json:"granularity,omitempty" enums:"administration,service,agent_group,person"`
+	// Visibility: who may see the contact point. Always in the back
+	// office; in public answers only in agent mode (mode=agent with an
+	// agent's access token), where organisation_agents and all_agents mark
+	// the contact points reserved to agents.
+	Visibility string       `json:"visibility,omitempty" enums:"public,organisation_agents,all_agents"`
+	Pivot      string       `json:"pivot,omitempty" example:"caf"`
+	Themes     []string     `json:"themes"`
+	Channels   []Channel    `json:"channels"`
+	Address    *Address     `json:"address,omitempty"`
+	Hours      OpeningHours `json:"opening_hours"`
+	Coverage   Coverage     `json:"coverage"`
+	Emergency  bool         `json:"emergency"`
 	// EmergencyRank orders emergency numbers: 1 is the most urgent.
 	EmergencyRank int    `json:"emergency_rank,omitempty"`
 	Source        Source `json:"source"`
@@ -101,6 +111,9 @@ type ContactPoint struct {
 	InCommune *bool `json:"in_commune,omitempty"`
 	// Reason says why it serves the requested commune, e.g. « sert tout le département 83 ».
 	Reason string `json:"reason,omitempty"`
+	// TextLang is "fr" when the description is the French original for
+	// want of a translation into the language asked for (public answers).
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
 } // @name ContactPoint
 
 func date(t *time.Time) string {
@@ -232,6 +245,9 @@ type EntryPoint struct {
 	// Journey is the journey it starts on, served at /api/v1/public/organisations/{slug}/journeys/{entry}.
 	Journey  string    `json:"journey,omitempty"`
 	Branding *Branding `json:"branding,omitempty"`
+	// TextLang is "fr" when another language than French was asked for:
+	// the partner's name and description have no translation.
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
 } // @name EntryPoint
 
 // PublicOrganisation is a partner's public configuration.
@@ -264,16 +280,12 @@ func brandingDTO(b domain.Branding) Branding {
 	return Branding{LogoURL: b.LogoURL, PrimaryColor: b.PrimaryColor, SecondaryColor: b.SecondaryColor}
 }
 
-func publicOrganisationDTO(o *domain.Organisation) PublicOrganisation {
+func publicOrganisationDTO(o *domain.Organisation, lang string) PublicOrganisation {
 	out := PublicOrganisation{Slug: o.Slug, Name: o.Name, Kind: string(o.Kind), Branding: brandingDTO(o.Branding),
 		EntryPoints: make([]EntryPoint, len(o.EntryPoints)), Territory: orEmpty(o.Territory),
 		Features: Features{Events: true, Feedback: true, Reports: true, Search: true}}
-	for i, e := range o.EntryPoints {
-		out.EntryPoints[i] = EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Themes: orEmpty(e.Themes), Journey: e.Journey}
-		if e.Branding != nil {
-			b := brandingDTO(*e.Branding)
-			out.EntryPoints[i].Branding = &b
-		}
+	for i := range o.EntryPoints {
+		out.EntryPoints[i] = entryPointDTO(&o.EntryPoints[i], lang)
 	}
 	return out
 }

@@ -9,46 +9,81 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/i18n"
 	"github.com/aiguillage/aiguillage/api/internal/journeys"
 	"github.com/aiguillage/aiguillage/api/internal/orientation"
 )
 
-// JourneyDoc is a journey: the import/export format and the draft.
+// JourneyDoc is a journey: the import/export format and the draft. Its
+// texts are French; the i18n maps hold their translations by language code
+// (GET /api/v1/public/languages; never fr), each within the limit of the
+// French field it translates (checked on publication, like the French).
 type JourneyDoc struct {
-	Slug        string    `json:"slug" example:"logement-loyer"`
-	Title       string    `json:"title" example:"Logement et loyer"`
-	Description string    `json:"description,omitempty"`
-	Themes      []string  `json:"themes,omitempty"`
-	FirstStep   string    `json:"first_step" example:"besoin"`
-	Steps       []StepDoc `json:"steps"`
+	Slug        string                    `json:"slug" example:"logement-loyer"`
+	Title       string                    `json:"title" example:"Logement et loyer"`
+	Description string                    `json:"description,omitempty"`
+	I18n        map[string]JourneyTextDoc `json:"i18n,omitempty"`
+	Themes      []string                  `json:"themes,omitempty"`
+	// Languages the référent maintains translations in: publishing warns
+	// about each text missing in one of them (never blocks).
+	Languages []string  `json:"languages,omitempty" example:"en,fr-x-falc"`
+	FirstStep string    `json:"first_step" example:"besoin"`
+	Steps     []StepDoc `json:"steps"`
 } // @name JourneyDoc
+
+// JourneyTextDoc is a journey's title and description in one language.
+type JourneyTextDoc struct {
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+} // @name JourneyText
 
 // StepDoc is one step: a question, a location (the commune), or an outcome.
 type StepDoc struct {
-	ID      string      `json:"id" example:"besoin"`
-	Kind    string      `json:"kind" enums:"question,location,outcome"`
-	Text    string      `json:"text"`
-	Help    string      `json:"help,omitempty"`
-	Options []OptionDoc `json:"options,omitempty"`
-	Next    string      `json:"next,omitempty"`
-	Outcome *OutcomeDoc `json:"outcome,omitempty"`
+	ID      string                 `json:"id" example:"besoin"`
+	Kind    string                 `json:"kind" enums:"question,location,outcome"`
+	Text    string                 `json:"text"`
+	Help    string                 `json:"help,omitempty"`
+	I18n    map[string]StepTextDoc `json:"i18n,omitempty"`
+	Options []OptionDoc            `json:"options,omitempty"`
+	Next    string                 `json:"next,omitempty"`
+	Outcome *OutcomeDoc            `json:"outcome,omitempty"`
 } // @name StepDoc
+
+// StepTextDoc is a step's text (an outcome's title) and help in one language.
+type StepTextDoc struct {
+	Text string `json:"text,omitempty"`
+	Help string `json:"help,omitempty"`
+} // @name StepText
 
 // OptionDoc is an answer to a question.
 type OptionDoc struct {
-	Label string `json:"label"`
-	Next  string `json:"next"`
+	Label string                   `json:"label"`
+	Next  string                   `json:"next"`
+	I18n  map[string]OptionTextDoc `json:"i18n,omitempty"`
 } // @name OptionDoc
+
+// OptionTextDoc is an option's label in one language.
+type OptionTextDoc struct {
+	Label string `json:"label,omitempty"`
+} // @name OptionText
 
 // OutcomeDoc says where to go.
 type OutcomeDoc struct {
-	Explanation   string   `json:"explanation"`
-	Documents     []string `json:"documents,omitempty"`
-	ContactPoints []string `json:"contact_points,omitempty"`
+	Explanation   string                    `json:"explanation"`
+	Documents     []string                  `json:"documents,omitempty"`
+	I18n          map[string]OutcomeTextDoc `json:"i18n,omitempty"`
+	ContactPoints []string                  `json:"contact_points,omitempty"`
 	// Pivots are resolved from the resident's commune ("your CAF").
 	Pivots    []string `json:"pivots,omitempty"`
 	Emergency bool     `json:"emergency,omitempty"`
 } // @name OutcomeDoc
+
+// OutcomeTextDoc is an outcome's explanation and documents in one
+// language; documents is the whole list, item for item the French one.
+type OutcomeTextDoc struct {
+	Explanation string   `json:"explanation,omitempty"`
+	Documents   []string `json:"documents,omitempty"`
+} // @name OutcomeText
 
 func journeyDoc(j *journeys.Journey) JourneyDoc {
 	var d JourneyDoc
@@ -60,30 +95,125 @@ func journeyDoc(j *journeys.Journey) JourneyDoc {
 	return d
 }
 
-// PublicJourney is a published journey, whole, as the widget walks it.
+// PublicJourney is a published journey, whole, as the widget walks it, in
+// one language: texts without a translation are the French original, and
+// the objects holding them say so (text_lang: fr).
 type PublicJourney struct {
-	Organisation string      `json:"organisation" example:"var"`
-	EntryPoint   *EntryPoint `json:"entry_point,omitempty"`
-	Version      int         `json:"version"`
-	Journey      JourneyDoc  `json:"journey"`
+	Organisation string `json:"organisation" example:"var"`
+	// EntryPoint's name and description are the partner's, in French.
+	EntryPoint *EntryPoint       `json:"entry_point,omitempty"`
+	Version    int               `json:"version"`
+	Journey    PublicJourneyBody `json:"journey"`
 	// Outcomes maps each outcome step to the id to resolve at /api/v1/public/outcomes/{id}.
 	Outcomes map[string]string `json:"outcomes"`
+	// Lang is the language served: the lang parameter normalized (fr when
+	// absent or not shipped), also in the Content-Language header.
+	Lang string `json:"lang" example:"en"`
+	// Dir is the writing direction of Lang.
+	Dir string `json:"dir" enums:"ltr,rtl" example:"ltr"`
+	// Languages the journey can be read in: fr, then every language with
+	// at least one translated text, in the order of /api/v1/public/languages.
+	Languages []string `json:"languages" example:"fr,en,ar"`
 } // @name PublicJourney
 
-func publicJourneyDTO(p *orientation.Published) PublicJourney {
-	out := PublicJourney{Organisation: p.Organisation.Slug, Version: p.Version, Journey: journeyDoc(p.Journey), Outcomes: p.OutcomeIDs}
-	if p.Entry != nil {
-		e := EntryPoint{Slug: p.Entry.Slug, Name: p.Entry.Name, Description: p.Entry.Description, Themes: orEmpty(p.Entry.Themes), Journey: p.Entry.Journey}
-		if p.Entry.Branding != nil {
-			b := brandingDTO(*p.Entry.Branding)
-			e.Branding = &b
+// PublicJourneyBody is a journey in one language.
+type PublicJourneyBody struct {
+	Slug        string       `json:"slug" example:"logement-loyer"`
+	Title       string       `json:"title" example:"Logement et loyer"`
+	Description string       `json:"description,omitempty"`
+	Themes      []string     `json:"themes,omitempty"`
+	FirstStep   string       `json:"first_step" example:"besoin"`
+	Steps       []PublicStep `json:"steps"`
+	// TextLang is "fr" when the title or the description is the French
+	// original for want of a translation.
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
+} // @name PublicJourneyBody
+
+// PublicStep is a step in one language.
+type PublicStep struct {
+	ID      string         `json:"id" example:"besoin"`
+	Kind    string         `json:"kind" enums:"question,location,outcome"`
+	Text    string         `json:"text"`
+	Help    string         `json:"help,omitempty"`
+	Options []PublicOption `json:"options,omitempty"`
+	Next    string         `json:"next,omitempty"`
+	Outcome *PublicOutcome `json:"outcome,omitempty"`
+	// TextLang is "fr" when the text or the help is the French original
+	// for want of a translation.
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
+} // @name PublicStep
+
+// PublicOption is an answer in one language.
+type PublicOption struct {
+	Label string `json:"label"`
+	Next  string `json:"next"`
+	// TextLang is "fr" when the label is the French original.
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
+} // @name PublicOption
+
+// PublicOutcome is an outcome step's content in one language.
+type PublicOutcome struct {
+	Explanation   string   `json:"explanation"`
+	Documents     []string `json:"documents,omitempty"`
+	ContactPoints []string `json:"contact_points,omitempty"`
+	Pivots        []string `json:"pivots,omitempty"`
+	Emergency     bool     `json:"emergency,omitempty"`
+	// TextLang is "fr" when the explanation or the documents are the
+	// French original.
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
+} // @name PublicOutcome
+
+// textLang marks a text served in French for want of a translation.
+func textLang(french bool) string {
+	if french {
+		return i18n.French
+	}
+	return ""
+}
+
+// entryPointDTO is a partner's entry point; its texts have no
+// translation: marked French when another language is served.
+func entryPointDTO(e *domain.EntryPoint, lang string) EntryPoint {
+	out := EntryPoint{Slug: e.Slug, Name: e.Name, Description: e.Description, Themes: orEmpty(e.Themes), Journey: e.Journey,
+		TextLang: textLang(lang != i18n.French)}
+	if e.Branding != nil {
+		b := brandingDTO(*e.Branding)
+		out.Branding = &b
+	}
+	return out
+}
+
+func publicJourneyDTO(p *orientation.Published, lang string) PublicJourney {
+	j := p.Journey
+	jt, french := j.In(lang)
+	body := PublicJourneyBody{Slug: j.Slug, Title: jt.Title, Description: jt.Description, Themes: j.Themes, FirstStep: j.FirstStep,
+		Steps: make([]PublicStep, len(j.Steps)), TextLang: textLang(french)}
+	for i := range j.Steps {
+		s := &j.Steps[i]
+		st, french := s.In(lang)
+		ps := PublicStep{ID: s.ID, Kind: string(s.Kind), Text: st.Text, Help: st.Help, Next: s.Next, TextLang: textLang(french)}
+		for k := range s.Options {
+			o := &s.Options[k]
+			ot, french := o.In(lang)
+			ps.Options = append(ps.Options, PublicOption{Label: ot.Label, Next: o.Next, TextLang: textLang(french)})
 		}
+		if o := s.Outcome; o != nil {
+			ot, french := o.In(lang)
+			ps.Outcome = &PublicOutcome{Explanation: ot.Explanation, Documents: ot.Documents, ContactPoints: o.ContactPoints,
+				Pivots: o.Pivots, Emergency: o.Emergency, TextLang: textLang(french)}
+		}
+		body.Steps[i] = ps
+	}
+	out := PublicJourney{Organisation: p.Organisation.Slug, Version: p.Version, Journey: body, Outcomes: p.OutcomeIDs,
+		Lang: lang, Dir: i18n.Dir(lang), Languages: j.Translated()}
+	if p.Entry != nil {
+		e := entryPointDTO(p.Entry, lang)
 		out.EntryPoint = &e
 	}
 	return out
 }
 
-// OutcomeResponse is an outcome resolved for a commune.
+// OutcomeResponse is an outcome resolved for a commune, in one language.
 type OutcomeResponse struct {
 	ID          string         `json:"id" format:"uuid"`
 	Journey     string         `json:"journey"`
@@ -94,6 +224,10 @@ type OutcomeResponse struct {
 	Emergency   bool           `json:"emergency"`
 	Commune     *Commune       `json:"commune,omitempty"`
 	Contacts    []ContactPoint `json:"contact_points"`
+	// TextLang is "fr" when the title, the explanation or the documents
+	// are the French original for want of a translation (each contact
+	// point says so of its own description).
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
 } // @name OutcomeResponse
 
 type journeyHandlers struct {
@@ -106,22 +240,29 @@ type journeyHandlers struct {
 // publicJourney godoc
 //
 //	@Summary		A partner's published journey, by entry point
-//	@Description	The whole published graph in one cacheable answer (strong ETag, 304 on If-None-Match). Drafts are never served here.
+//	@Description	The whole published graph in one cacheable answer (strong ETag, 304 on If-None-Match), in the language asked for: each text without a translation is the French original, and the object holding it carries text_lang "fr". Drafts are never served here.
 //	@Tags			public
 //	@Produce		json
 //	@Param			slug	path		string	true	"Partner"		example(var)
 //	@Param			entry	path		string	true	"Entry point"	example(social)
+//	@Param			lang	query		string	false	"Language (BCP 47, see /api/v1/public/languages; region ignored, falc = fr-x-falc). Absent or not shipped: fr. Malformed: 400."	example(en)
 //	@Success		200		{object}	PublicJourney
+//	@Header			200		{string}	Content-Language	"The language served"
+//	@Failure		400		{object}	Problem	"Malformed lang"
 //	@Failure		404		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
 //	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/organisations/{slug}/journeys/{entry} [get]
 func (h *journeyHandlers) publicJourney(c echo.Context) error {
+	lang, err := servedLanguage(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.svc.PublishedJourney(c.Request().Context(), c.Param("slug"), c.Param("entry"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, publicJourneyDTO(p))
+	return c.JSON(http.StatusOK, publicJourneyDTO(p, lang))
 }
 
 // outcome godoc
@@ -132,35 +273,46 @@ func (h *journeyHandlers) publicJourney(c echo.Context) error {
 //	@Produce		json
 //	@Param			id		path		string	true	"Outcome id (from the journey's outcomes)"	format(uuid)
 //	@Param			commune	query		string	false	"INSEE code; required for dynamic outcomes"	example(83137)
+//	@Param			lang	query		string	false	"Language (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400."	example(en)
 //	@Success		200		{object}	OutcomeResponse
+//	@Header			200		{string}	Content-Language	"The language served"
 //	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
-//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token"
+//	@Param			mode	query		string	false	"agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not."	Enums(agent)
+//	@Param			Authorization	header	string	false	"Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent"
 //	@Router			/api/v1/public/outcomes/{id} [get]
 func (h *journeyHandlers) outcome(c echo.Context) error {
-	ans, err := h.svc.Outcome(c.Request().Context(), c.Param("id"), c.QueryParam("commune"))
+	lang, err := servedLanguage(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, h.outcomeDTO(ans))
+	v := viewer(c)
+	ans, err := h.svc.OutcomeFor(c.Request().Context(), c.Param("id"), c.QueryParam("commune"), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, h.outcomeDTO(ans, lang, v))
 }
 
-func (h *journeyHandlers) outcomeDTO(ans *orientation.OutcomeAnswer) OutcomeResponse {
-	o := ans.Step.Outcome
-	out := OutcomeResponse{ID: ans.ID, Journey: ans.JourneySlug, Step: ans.Step.ID, Title: ans.Step.Text, Explanation: o.Explanation,
-		Documents: orEmpty(o.Documents), Emergency: o.Emergency, Contacts: make([]ContactPoint, len(ans.Contacts))}
+func (h *journeyHandlers) outcomeDTO(ans *orientation.OutcomeAnswer, lang string, v domain.Viewer) OutcomeResponse {
+	title, titleFrench := ans.Step.TextIn(lang)
+	ot, french := ans.Step.Outcome.In(lang)
+	out := OutcomeResponse{ID: ans.ID, Journey: ans.JourneySlug, Step: ans.Step.ID, Title: title, Explanation: ot.Explanation,
+		Documents: orEmpty(ot.Documents), Emergency: ans.Step.Outcome.Emergency, Contacts: make([]ContactPoint, len(ans.Contacts)),
+		TextLang: textLang(titleFrench || french)}
 	if ans.Commune != nil {
 		co := communeDTO(ans.Commune, h.communes)
 		out.Commune = &co
 	}
 	for i, r := range ans.Contacts {
-		cp := contactPointDTO(r.ContactPoint)
+		cp := contactPointIn(r.ContactPoint, lang)
 		if ans.Commune != nil && r.Pivot != "" {
-			cp = locatedDTO(r.Located, ans.Commune)
+			cp = locatedIn(r.Located, ans.Commune, lang)
 		}
 		cp.Reason = r.Reason
-		out.Contacts[i] = cp
+		out.Contacts[i] = forViewer(cp, r.ContactPoint, v)
 	}
 	return out
 }
@@ -195,11 +347,39 @@ func draftDTO(d *orientation.Draft) JourneyDraft {
 	return JourneyDraft{JourneySummary: summaryDTO(d.Record), Journey: journeyDoc(d.Journey)}
 }
 
-// ValidationReport lists what stops a publication.
+// ValidationReport lists what stops a publication, and the missing
+// translations that do not.
 type ValidationReport struct {
+	// Valid is false when there are problems; warnings do not change it.
 	Valid    bool           `json:"valid"`
 	Problems []ProblemField `json:"problems"`
+	// Warnings are the texts missing in the journey's target languages
+	// (its languages): residents read the French original instead.
+	Warnings []ValidationWarning `json:"warnings"`
 } // @name ValidationReport
+
+// ValidationWarning is a text missing in a target language.
+type ValidationWarning struct {
+	// Field is the French text's field, named as the problems' are.
+	Field  string `json:"field" example:"steps[besoin].options[1].label"`
+	Lang   string `json:"lang" example:"en"`
+	Detail string `json:"detail" example:"Traduction manquante (English) : libellé du choix « Oui »"`
+} // @name ValidationWarning
+
+func warningsDTO(ws []journeys.Warning) []ValidationWarning {
+	out := []ValidationWarning{}
+	for _, w := range orientation.WarningFields(ws) {
+		out = append(out, ValidationWarning{Field: w.Field, Lang: w.Lang, Detail: w.Message})
+	}
+	return out
+}
+
+// PublishResponse is the version a publication (or a rollback) made, with
+// the warnings of its content.
+type PublishResponse struct {
+	JourneyVersion
+	Warnings []ValidationWarning `json:"warnings"`
+} // @name PublishResponse
 
 // PublishRequest publishes the draft.
 type PublishRequest struct {
@@ -492,7 +672,7 @@ func (h *journeyHandlers) delete(c echo.Context) error {
 // validateJourney godoc
 //
 //	@Summary		Check the draft as publishing would
-//	@Description	Unreachable steps, dead ends, cycles, options without target, outcomes without contact point, dynamic outcomes that resolve to nothing for some communes of the territory (listed), texts too long.
+//	@Description	Problems (they stop a publication): unreachable steps, dead ends, cycles, options without target, outcomes without contact point, dynamic outcomes that resolve to nothing for some communes of the territory (listed), texts too long (translations included), translations in unknown languages. Warnings (they do not): each text missing in a target language of the journey (its languages), and translated documents lists of another length than the French one.
 //	@Tags			journeys
 //	@Security		BearerAuth
 //	@Produce		json
@@ -503,11 +683,11 @@ func (h *journeyHandlers) delete(c echo.Context) error {
 //	@Failure		404		{object}	Problem
 //	@Router			/api/v1/admin/organisations/{org}/journeys/{journey}/validate [post]
 func (h *journeyHandlers) validate(c echo.Context) error {
-	ps, err := h.svc.ValidateDraft(c.Request().Context(), actor(c), c.Param("org"), c.Param("journey"))
+	ps, ws, err := h.svc.ValidateDraft(c.Request().Context(), actor(c), c.Param("org"), c.Param("journey"))
 	if err != nil {
 		return err
 	}
-	out := ValidationReport{Valid: len(ps) == 0, Problems: []ProblemField{}}
+	out := ValidationReport{Valid: len(ps) == 0, Problems: []ProblemField{}, Warnings: warningsDTO(ws)}
 	for _, f := range orientation.ProblemFields(ps) {
 		out.Problems = append(out.Problems, ProblemField{Field: f.Field, Detail: f.Message, Communes: f.Communes})
 	}
@@ -517,7 +697,7 @@ func (h *journeyHandlers) validate(c echo.Context) error {
 // publishJourney godoc
 //
 //	@Summary		Publish the draft
-//	@Description	Validates the draft (400 with every problem, naming the step and the communes concerned) and stores it as the next immutable version, served from then on.
+//	@Description	Validates the draft (400 with every problem, naming the step and the communes concerned) and stores it as the next immutable version, served from then on. Missing translations do not stop it: they come back as warnings.
 //	@Tags			journeys
 //	@Security		BearerAuth
 //	@Accept			json
@@ -525,7 +705,7 @@ func (h *journeyHandlers) validate(c echo.Context) error {
 //	@Param			org		path		string			true	"Organisation slug"
 //	@Param			journey	path		string			true	"Journey slug"
 //	@Param			body	body		PublishRequest	false	"Note"
-//	@Success		201		{object}	JourneyVersion
+//	@Success		201		{object}	PublishResponse
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
@@ -538,11 +718,11 @@ func (h *journeyHandlers) publish(c echo.Context) error {
 			return err
 		}
 	}
-	v, err := h.svc.Publish(c.Request().Context(), actor(c), c.Param("org"), c.Param("journey"), req.Note)
+	v, ws, err := h.svc.Publish(c.Request().Context(), actor(c), c.Param("org"), c.Param("journey"), req.Note)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, versionDTO(v))
+	return c.JSON(http.StatusCreated, PublishResponse{JourneyVersion: versionDTO(v), Warnings: warningsDTO(ws)})
 }
 
 // versions godoc
@@ -572,7 +752,7 @@ func (h *journeyHandlers) versions(c echo.Context) error {
 // rollback godoc
 //
 //	@Summary		Publish an earlier version again
-//	@Description	Its content becomes the next version (the history stays linear); it is validated again first.
+//	@Description	Its content becomes the next version (the history stays linear); it is validated again first. Its missing translations come back as warnings.
 //	@Tags			journeys
 //	@Security		BearerAuth
 //	@Accept			json
@@ -580,7 +760,7 @@ func (h *journeyHandlers) versions(c echo.Context) error {
 //	@Param			org		path		string			true	"Organisation slug"
 //	@Param			journey	path		string			true	"Journey slug"
 //	@Param			body	body		RollbackRequest	true	"Version to republish"
-//	@Success		201		{object}	JourneyVersion
+//	@Success		201		{object}	PublishResponse
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
@@ -591,11 +771,11 @@ func (h *journeyHandlers) rollback(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	v, err := h.svc.Rollback(c.Request().Context(), actor(c), c.Param("org"), c.Param("journey"), req.Version)
+	v, ws, err := h.svc.Rollback(c.Request().Context(), actor(c), c.Param("org"), c.Param("journey"), req.Version)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, versionDTO(v))
+	return c.JSON(http.StatusCreated, PublishResponse{JourneyVersion: versionDTO(v), Warnings: warningsDTO(ws)})
 }
 
 // diff godoc
@@ -622,6 +802,59 @@ func (h *journeyHandlers) diff(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// TranslationList is a draft's French texts with their translations in
+// one language, in document order.
+type TranslationList struct {
+	Lang string `json:"lang" example:"en"`
+	// Total is the number of French texts; Missing, those without a translation.
+	Total   int               `json:"total"`
+	Missing int               `json:"missing"`
+	Items   []TranslationItem `json:"items"`
+} // @name TranslationList
+
+// TranslationItem is one French text and its translation.
+type TranslationItem struct {
+	// Field is named as the validation problems' are.
+	Field   string `json:"field" example:"steps[besoin].options[1].label"`
+	French  string `json:"fr" example:"Je suis en danger"`
+	Text    string `json:"text" example:"I am in danger"`
+	Missing bool   `json:"missing"`
+} // @name TranslationItem
+
+// translations godoc
+//
+//	@Summary		The draft's texts and their translations in one language
+//	@Description	Every non-empty French text of the draft (title, description, step texts and help, option labels, outcome explanations and each document), in document order, with its translation in lang ("" and missing when there is none).
+//	@Tags			journeys
+//	@Security		BearerAuth
+//	@Produce		json
+//	@Param			org		path		string	true	"Organisation slug"
+//	@Param			journey	path		string	true	"Journey slug"
+//	@Param			lang	query		string	true	"A translation language (not fr), see /api/v1/public/languages"	example(en)
+//	@Success		200		{object}	TranslationList
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Router			/api/v1/admin/organisations/{org}/journeys/{journey}/translations [get]
+func (h *journeyHandlers) translations(c echo.Context) error {
+	lang := c.QueryParam("lang")
+	if code, ok, err := i18n.Normalize(lang); err == nil && ok {
+		lang = code // en-GB is en; French and the others are refused below
+	}
+	fs, err := h.svc.DraftTranslations(c.Request().Context(), actor(c), c.Param("org"), c.Param("journey"), lang)
+	if err != nil {
+		return err
+	}
+	out := TranslationList{Lang: lang, Total: len(fs), Items: make([]TranslationItem, len(fs))}
+	for i, f := range fs {
+		out.Items[i] = TranslationItem{Field: f.Field, French: f.French, Text: f.Text, Missing: f.Text == ""}
+		if f.Text == "" {
+			out.Missing++
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 // preview godoc
 //
 //	@Summary	The draft in the published shape, for a preview
@@ -630,16 +863,22 @@ func (h *journeyHandlers) diff(c echo.Context) error {
 //	@Produce	json
 //	@Param		org		path		string	true	"Organisation slug"
 //	@Param		journey	path		string	true	"Journey slug"
+//	@Param		lang	query		string	false	"Language, as for the public journey"	example(en)
 //	@Success	200		{object}	PublicJourney
+//	@Failure	400		{object}	Problem	"Malformed lang"
 //	@Failure	401		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/admin/organisations/{org}/journeys/{journey}/preview [get]
 func (h *journeyHandlers) preview(c echo.Context) error {
+	lang, err := servedLanguage(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.svc.Preview(c.Request().Context(), actor(c), c.Param("org"), c.Param("journey"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, publicJourneyDTO(p))
+	return c.JSON(http.StatusOK, publicJourneyDTO(p, lang))
 }
 
 // putEntryPoint godoc

@@ -108,8 +108,11 @@ type responseCache struct {
 type cachedResponse struct {
 	generation  uint64
 	contentType string
-	etag        string
-	body        []byte
+	// contentLanguage is the answer's Content-Language, if any (the
+	// language is in the URL's query: one entry per language).
+	contentLanguage string
+	etag            string
+	body            []byte
 }
 
 const (
@@ -158,6 +161,11 @@ func (rc *responseCache) cacheable(maxAge, stale time.Duration) echo.MiddlewareF
 			if req.Method != http.MethodGet && req.Method != http.MethodHead {
 				return next(c)
 			}
+			if agentModeRequest(req) {
+				// Agent-mode answers are private (visibility.go): neither
+				// read from nor written to the cache, no ETag.
+				return next(c)
+			}
 			key := req.URL.Path + "?" + req.URL.RawQuery
 			if rc.generation != nil {
 				if hit, ok := rc.lru.Get(key); ok && hit.generation == rc.generation() {
@@ -188,7 +196,8 @@ func (rc *responseCache) cacheable(maxAge, stale time.Duration) echo.MiddlewareF
 			}
 			sum := sha256.Sum256(bw.buf.Bytes())
 			entry := &cachedResponse{generation: gen, contentType: res.Header().Get(echo.HeaderContentType),
-				etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, body: bytes.Clone(bw.buf.Bytes())}
+				contentLanguage: res.Header().Get(headerContentLanguage),
+				etag:            `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, body: bytes.Clone(bw.buf.Bytes())}
 			if rc.generation != nil && len(entry.body) <= cacheMaxBytes {
 				rc.lru.Add(key, entry)
 			}
@@ -203,6 +212,9 @@ func writeCached(c echo.Context, e *cachedResponse, cacheControl string) error {
 	h := res.Header()
 	h.Set("ETag", e.etag)
 	h.Set(echo.HeaderCacheControl, cacheControl)
+	if e.contentLanguage != "" {
+		h.Set(headerContentLanguage, e.contentLanguage)
+	}
 	if publicCORSPath(c.Request().URL.Path) {
 		sameForEveryOrigin(h)
 	}

@@ -20,9 +20,12 @@ type Pivot struct {
 	// Scope is the territory one office serves: nearest, departement, region or national.
 	Scope  string   `json:"scope" enums:"nearest,departement,region,national"`
 	Themes []string `json:"themes"`
+	// TextLang is "fr" when the label is the French original for want of
+	// a translation into the language asked for.
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
 } // @name Pivot
 
-// PivotList lists the pivot types, by label.
+// PivotList lists the pivot types, by label (in the language served).
 type PivotList struct {
 	Pivots []Pivot `json:"pivots"`
 } // @name PivotList
@@ -47,13 +50,20 @@ func pivotList() (PivotList, error) {
 // listPivots godoc
 //
 //	@Summary		Kinds of public office a journey can point to
-//	@Description	The reviewed annuaire pivot types (CAF, CPAM, mairie, France services…): what a journey outcome names in `pivots` to send each resident to the office serving their commune. Sorted by label.
+//	@Description	The reviewed annuaire pivot types (CAF, CPAM, mairie, France services…): what a journey outcome names in `pivots` to send each resident to the office serving their commune. Labels in the language asked for (`lang`; a label without a translation carries `text_lang: "fr"`), sorted by label.
 //	@Tags			public
 //	@Produce		json
+//	@Param			lang	query		string	false	"Language of the labels (BCP 47: fr, fr-x-falc, en, ar, uk, es, pt, tr; region ignored; absent or not shipped: fr)"	example(en)
 //	@Success		200	{object}	PivotList
+//	@Header			200	{string}	Content-Language	"The language served"
+//	@Failure		400	{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
 //	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/pivots [get]
 func (h *publicHandlers) listPivots(c echo.Context) error {
-	return c.JSON(http.StatusOK, h.pivots)
+	lang, err := servedLanguage(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pivotsIn(h.pivots, lang, h.commons))
 }

@@ -72,7 +72,10 @@ func (h *journeyHandlers) previewClaims(c echo.Context) (*auth.PreviewClaims, er
 //	@Tags			public
 //	@Produce		json
 //	@Param			token	path		string	true	"Preview token (POST …/journeys/{journey}/preview-token)"
+//	@Param			lang	query		string	false	"Language, as for the published journey (the back office previews each language)"	example(en)
 //	@Success		200		{object}	PublicJourney
+//	@Header			200		{string}	Content-Language	"The language served"
+//	@Failure		400		{object}	Problem	"Malformed lang"
 //	@Failure		401		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
@@ -83,11 +86,15 @@ func (h *journeyHandlers) publicPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lang, err := servedLanguage(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.svc.DraftPreview(c.Request().Context(), cl.OrganisationID, cl.Journey)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, publicJourneyDTO(p))
+	return c.JSON(http.StatusOK, publicJourneyDTO(p, lang))
 }
 
 // previewOutcome godoc
@@ -99,21 +106,30 @@ func (h *journeyHandlers) publicPreview(c echo.Context) error {
 //	@Param			token	path		string	true	"Preview token"
 //	@Param			id		path		string	true	"Outcome id (from the preview's outcomes)"	format(uuid)
 //	@Param			commune	query		string	false	"INSEE code; required for dynamic outcomes"	example(83137)
+//	@Param			lang	query		string	false	"Language, as for published outcomes"	example(en)
 //	@Success		200		{object}	OutcomeResponse
+//	@Header			200		{string}	Content-Language	"The language served"
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
-//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token"
+//	@Param			mode	query		string	false	"agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not."	Enums(agent)
+//	@Param			Authorization	header	string	false	"Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent"
 //	@Router			/api/v1/public/previews/{token}/outcomes/{id} [get]
 func (h *journeyHandlers) previewOutcome(c echo.Context) error {
 	cl, err := h.previewClaims(c)
 	if err != nil {
 		return err
 	}
-	ans, err := h.svc.DraftOutcome(c.Request().Context(), cl.OrganisationID, cl.Journey, c.Param("id"), c.QueryParam("commune"))
+	lang, err := servedLanguage(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, h.outcomeDTO(ans))
+	v := viewer(c)
+	ans, err := h.svc.DraftOutcome(c.Request().Context(), cl.OrganisationID, cl.Journey, c.Param("id"), c.QueryParam("commune"), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, h.outcomeDTO(ans, lang, v))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/aiguillage/aiguillage/api/internal/commons"
 	"github.com/aiguillage/aiguillage/api/internal/directory"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 )
@@ -14,7 +15,8 @@ import (
 // Directory is what the public handlers need from the directory service.
 type Directory interface {
 	Organisation(ctx context.Context, slug string) (*domain.Organisation, error)
-	ContactPoint(ctx context.Context, id string) (*domain.ContactPoint, error)
+	// ContactPointFor returns a contact point as the viewer may see it.
+	ContactPointFor(ctx context.Context, id string, v domain.Viewer) (*domain.ContactPoint, error)
 	FindContactPoints(ctx context.Context, q directory.LocalQuery) (*directory.LocalResult, error)
 	Emergency(ctx context.Context, communeCode string) ([]*domain.ContactPoint, *domain.Commune, error)
 	SearchCommunes(q string, limit int) ([]*domain.Commune, error)
@@ -25,6 +27,9 @@ type publicHandlers struct {
 	dir      Directory
 	communes domain.Communes
 	pivots   PivotList
+	// commons holds the national themes, helplines and kinds of office in
+	// the other languages.
+	commons *commons.Translations
 }
 
 // intParam reads an optional integer query parameter.
@@ -74,42 +79,59 @@ func (h *publicHandlers) searchCommunes(c echo.Context) error {
 // getOrganisation godoc
 //
 //	@Summary		A partner's public configuration
-//	@Description	Name, branding, entry points and territory of a partner, as the widget needs them.
+//	@Description	Name, branding, entry points and territory of a partner, as the widget needs them. The partner's texts (entry points' names and descriptions) have no translation: with another lang than fr they stay French, marked text_lang "fr".
 //	@Tags			public
 //	@Produce		json
 //	@Param			slug	path		string	true	"Partner identifier"	example(var)
+//	@Param			lang	query		string	false	"Language (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400."	example(en)
 //	@Success		200		{object}	PublicOrganisation
+//	@Header			200		{string}	Content-Language	"The language served"
+//	@Failure		400		{object}	Problem	"Malformed lang"
 //	@Failure		404		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
 //	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/organisations/{slug} [get]
 func (h *publicHandlers) getOrganisation(c echo.Context) error {
+	lang, err := servedLanguage(c)
+	if err != nil {
+		return err
+	}
 	o, err := h.dir.Organisation(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, publicOrganisationDTO(o))
+	return c.JSON(http.StatusOK, publicOrganisationDTO(o, lang))
 }
 
 // getContactPoint godoc
 //
 //	@Summary		One contact point
+//	@Description	Its description in the language asked for, or the French original marked text_lang "fr".
 //	@Tags			public
 //	@Produce		json
-//	@Param			id	path		string	true	"Contact point identifier (UUID)"	format(uuid)
-//	@Success		200	{object}	ContactPoint
-//	@Failure		400	{object}	Problem	"Malformed identifier"
+//	@Param			id		path		string	true	"Contact point identifier (UUID)"	format(uuid)
+//	@Param			lang	query		string	false	"Language (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400."	example(en)
+//	@Success		200		{object}	ContactPoint
+//	@Header			200		{string}	Content-Language	"The language served"
+//	@Failure		400		{object}	Problem	"Malformed identifier or lang"
 //	@Failure		404	{object}	Problem
 //	@Failure		410	{object}	Problem	"Withdrawn: its source (the service-public.fr annuaire…) no longer lists it"
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
-//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token"
+//	@Param			mode	query		string	false	"agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not."	Enums(agent)
+//	@Param			Authorization	header	string	false	"Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent"
 //	@Router			/api/v1/public/contact-points/{id} [get]
 func (h *publicHandlers) getContactPoint(c echo.Context) error {
-	cp, err := h.dir.ContactPoint(c.Request().Context(), c.Param("id"))
+	lang, err := servedLanguage(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, contactPointDTO(cp))
+	v := viewer(c)
+	cp, err := h.dir.ContactPointFor(c.Request().Context(), c.Param("id"), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, forViewer(contactPointIn(cp, lang), cp, v))
 }
 
 // listContactPoints godoc
@@ -123,16 +145,24 @@ func (h *publicHandlers) getContactPoint(c echo.Context) error {
 //	@Param			commune	query		string	false	"INSEE code of the resident's commune"	example(83137)
 //	@Param			limit	query		int		false	"Page size"								minimum(1)	maximum(100)	default(20)
 //	@Param			offset	query		int		false	"Page start"							minimum(0)	default(0)
+//	@Param			lang	query		string	false	"Language of the descriptions (BCP 47, see /api/v1/public/languages). Absent or not shipped: fr. Malformed: 400."	example(en)
 //	@Success		200		{object}	ContactPointList
+//	@Header			200		{string}	Content-Language	"The language served"
 //	@Failure		400		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
-//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token"
+//	@Param			mode	query		string	false	"agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not."	Enums(agent)
+//	@Param			Authorization	header	string	false	"Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent"
 //	@Router			/api/v1/public/contact-points [get]
 func (h *publicHandlers) listContactPoints(c echo.Context) error {
+	lang, err := servedLanguage(c)
+	if err != nil {
+		return err
+	}
 	var v domain.Validation
 	q := directory.LocalQuery{
 		Pivot: c.QueryParam("pivot"), Theme: c.QueryParam("theme"), Commune: c.QueryParam("commune"),
-		Limit: intParam(c, &v, "limit", 20), Offset: intParam(c, &v, "offset", 0),
+		Limit: intParam(c, &v, "limit", 20), Offset: intParam(c, &v, "offset", 0), Viewer: viewer(c),
 	}
 	if err := v.Err("Paramètres invalides."); err != nil {
 		return err
@@ -143,7 +173,7 @@ func (h *publicHandlers) listContactPoints(c echo.Context) error {
 	}
 	out := ContactPointList{Total: res.Total, ContactPoints: make([]ContactPoint, len(res.ContactPoints))}
 	for i, l := range res.ContactPoints {
-		out.ContactPoints[i] = locatedDTO(l, res.Commune)
+		out.ContactPoints[i] = forViewer(locatedIn(l, res.Commune, lang), l.ContactPoint, q.Viewer)
 	}
 	if res.Commune != nil {
 		co := communeDTO(res.Commune, h.communes)
@@ -155,23 +185,29 @@ func (h *publicHandlers) listContactPoints(c echo.Context) error {
 // emergency godoc
 //
 //	@Summary		Emergency numbers
-//	@Description	The emergency numbers, most urgent first (15, 17, 18, 112, 114…). Free, 24/7 unless stated.
+//	@Description	The emergency numbers, most urgent first (15, 17, 18, 112, 114…). Free, 24/7 unless stated. Names, purposes and hours come in the language asked for (`lang`); a number without a translation carries `text_lang: "fr"`.
 //	@Tags			public
 //	@Produce		json
 //	@Param			commune	query		string	false	"INSEE code of the resident's commune"	example(83137)
+//	@Param			lang	query		string	false	"Language of the texts (BCP 47: fr, fr-x-falc, en, ar, uk, es, pt, tr; region ignored; absent or not shipped: fr)"	example(en)
 //	@Success		200		{object}	EmergencyList
+//	@Header			200		{string}	Content-Language	"The language served"
 //	@Failure		400		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
 //	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/emergency [get]
 func (h *publicHandlers) emergency(c echo.Context) error {
+	lang, err := servedLanguage(c)
+	if err != nil {
+		return err
+	}
 	cps, commune, err := h.dir.Emergency(c.Request().Context(), c.QueryParam("commune"))
 	if err != nil {
 		return err
 	}
 	out := EmergencyList{Numbers: make([]ContactPoint, len(cps))}
 	for i, cp := range cps {
-		out.Numbers[i] = contactPointDTO(cp)
+		out.Numbers[i] = forViewer(helplineIn(cp, lang, h.commons), cp, domain.Viewer{})
 	}
 	if commune != nil {
 		co := communeDTO(commune, h.communes)

@@ -61,11 +61,14 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Public routes: no authentication, any origin (CORS is applied to this
 	// prefix by publicCORS in server.go, so preflights and errors get it too).
+	// Those that embed contact points also answer a signed-in agent in
+	// agent mode (s.agents.mode, visibility.go): privately, never cached.
 	const public = "/api/v1/public"
 	e.GET(public+"/communes", with(s.public.searchCommunes, s.cache.cacheable(referenceMaxAge, referenceStale)))
+	e.GET(public+"/organisations", with(s.journeys.publicPartners, s.cache.cacheable(dataMaxAge, dataStale)))
 	e.GET(public+"/organisations/:slug", with(s.public.getOrganisation, s.cache.cacheable(dataMaxAge, dataStale)))
-	e.GET(public+"/contact-points", with(s.public.listContactPoints, s.cache.cacheable(dataMaxAge, dataStale)))
-	e.GET(public+"/contact-points/:id", with(s.public.getContactPoint, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/contact-points", with(s.public.listContactPoints, s.agents.mode, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/contact-points/:id", with(s.public.getContactPoint, s.agents.mode, s.cache.cacheable(dataMaxAge, dataStale)))
 	e.POST(public+"/contact-points/:id/reports", s.admin.reportContactPoint)
 	if s.impact != nil {
 		// Feedback and usage events (written in batches), open statistics
@@ -78,19 +81,20 @@ func (s *Server) routes(e *echo.Echo) {
 		e.GET("/stats/:slug", with(s.impact.statsPage, statsPageCSP, s.statsCache.cacheable(time.Minute, time.Minute)))
 	}
 	e.GET(public+"/pivots", with(s.public.listPivots, s.cache.cacheable(referenceMaxAge, referenceStale)))
+	e.GET(public+"/languages", with(s.public.listLanguages, s.cache.cacheable(referenceMaxAge, referenceStale)))
 	e.GET(public+"/emergency", with(s.public.emergency, s.cache.cacheable(dataMaxAge, dataStale)))
 	e.GET(public+"/organisations/:slug/logo", with(s.admin.publicLogo, s.cache.cacheable(dataMaxAge, dataStale)))
 	e.GET(public+"/organisations/:slug/themes", with(s.public.listThemes, s.cache.cacheable(dataMaxAge, dataStale)))
 	e.GET(public+"/organisations/:slug/journeys/:entry", with(s.journeys.publicJourney, s.cache.cacheable(dataMaxAge, dataStale)))
-	e.GET(public+"/outcomes/:id", with(s.journeys.outcome, s.cache.cacheable(dataMaxAge, dataStale)))
+	e.GET(public+"/outcomes/:id", with(s.journeys.outcome, s.agents.mode, s.cache.cacheable(dataMaxAge, dataStale)))
 	if s.journeys.previews != nil {
 		// Journey drafts for the back office's preview in the widget: a
 		// token in the path, never cached (the draft changes).
 		e.GET(public+"/previews/:token", s.journeys.publicPreview)
-		e.GET(public+"/previews/:token/outcomes/:id", s.journeys.previewOutcome)
+		e.GET(public+"/previews/:token/outcomes/:id", with(s.journeys.previewOutcome, s.agents.mode))
 	}
 	// Search is not cached: each miss is recorded, and the index refreshes on its own.
-	e.GET(public+"/search", s.search.search)
+	e.GET(public+"/search", with(s.search.search, s.agents.mode))
 
 	if s.exports != nil {
 		// The national commons as open data (Licence Ouverte 2.0), at stable addresses.
@@ -103,11 +107,21 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/api/v1/auth/refresh", s.auth.refresh)
 	e.POST("/api/v1/auth/logout", s.auth.logout)
 	e.POST("/api/v1/auth/invitations/accept", s.auth.acceptInvitation)
+	e.GET("/api/v1/auth/providers", s.proconnect.providers)
+	if s.proconnect.pc != nil {
+		// Sign-in with ProConnect; the agent popup's landing page.
+		limit := rateLimiter(s.proconnect.rateLimit())
+		e.GET("/api/v1/auth/proconnect/start", with(s.proconnect.start, limit))
+		e.GET("/api/v1/auth/proconnect/callback", with(s.proconnect.callback, limit))
+		e.POST("/api/v1/auth/proconnect/exchange", with(s.proconnect.exchange, limit))
+		e.Match(getHead, "/agent/callback", s.proconnect.agentCallback)
+	}
 
 	// Back office: bearer token; every handler goes through the admin
 	// service, which scopes by organisation and checks the role.
 	adm := e.Group("/api/v1/admin", s.auth.bearer)
 	adm.GET("/me", s.admin.me)
+	adm.POST("/readability", newReadabilityHandler().analyse)
 	if s.portals != nil {
 		// Third-party portals' API keys (platform admins).
 		adm.GET("/portals", s.portals.list)
@@ -167,6 +181,7 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.GET(jy+"/versions", s.journeys.versions)
 	adm.POST(jy+"/rollback", s.journeys.rollback)
 	adm.GET(jy+"/diff", s.journeys.diff)
+	adm.GET(jy+"/translations", s.journeys.translations)
 	adm.GET(jy+"/preview", s.journeys.preview)
 	if s.journeys.previews != nil {
 		adm.POST(jy+"/preview-token", s.journeys.previewToken)

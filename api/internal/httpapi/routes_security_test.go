@@ -22,7 +22,7 @@ import (
 // by the reverse proxy, see deploy/).
 var anonymousPrefixes = []string{
 	"/api/v1/public/", "/api/v1/auth/", "/widget", "/integration", "/admin", "/stats", "/opendata", "/docs",
-	"/openapi.json", "/healthz", "/readyz", "/metrics",
+	"/openapi.json", "/healthz", "/readyz", "/metrics", "/agent/callback",
 }
 
 var routeParam = regexp.MustCompile(`:[a-z_]+|\*`)

@@ -1,12 +1,15 @@
 package httpapi
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/aiguillage/aiguillage/api/internal/commons"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/i18n"
 	"github.com/aiguillage/aiguillage/api/internal/search"
 )
 
@@ -49,6 +52,10 @@ type SearchResult struct {
 	NeedsCommune bool           `json:"needs_commune"`
 	Contacts     []ContactPoint `json:"contact_points"`
 	Online       []OnlineLink   `json:"online"`
+	// TextLang is "fr" when the title or the description is the French
+	// original (service-public.fr fiches, partners' texts, a missing
+	// translation) while another language is served.
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
 } // @name SearchResult
 
 // SearchResponse answers a search.
@@ -61,17 +68,23 @@ type SearchResponse struct {
 	// Understood lists the lay phrases recognised and what they were read as.
 	Understood []string       `json:"understood"`
 	Results    []SearchResult `json:"results"`
+	// Lang is the language of the texts: the one asked for, or else the
+	// language the query was guessed to be written in. Also in Content-Language.
+	Lang string `json:"lang" example:"en"`
 } // @name SearchResponse
 
 type searchHandlers struct {
 	svc      *search.Service
 	communes domain.Communes
+	// commons holds the national themes, helplines and kinds of office in
+	// the other languages.
+	commons *commons.Translations
 }
 
 // search godoc
 //
 //	@Summary		Search in the resident's own words
-//	@Description	Turns the resident's words ("jai plus de sous pour le loyer", "mon mari me frappe") into the needs they mean and the contact points that serve them in their commune. Accents, case, elisions, SMS spellings, typos (one from 5 letters, two from 9), stems, lay synonyms and acronyms are understood. When the words signal danger, `emergency` is true and the emergency numbers come first. Results span the partner's data and the national commons; each embeds the contact points it leads to for the commune (local offices resolved by coverage). Searches that find nothing are recorded, scrubbed of personal data, for the partner's référents.
+//	@Description	Turns the resident's words ("jai plus de sous pour le loyer", "mon mari me frappe") into the needs they mean and the contact points that serve them in their commune. Accents, case, elisions, SMS spellings, typos (one from 5 letters, two from 9), stems, lay synonyms and acronyms are understood. Queries in English, Arabic, Ukrainian, Spanish, Portuguese and Turkish are understood too (the translated synonyms of the national themes and a multilingual lexicon read them into French); without `lang`, the query's language is guessed (script, then known words) and the answer comes in it: `lang` says which. Texts of the national commons come in that language; others carry `text_lang: "fr"`. When the words signal danger, `emergency` is true and the emergency numbers come first. Results span the partner's data and the national commons; each embeds the contact points it leads to for the commune (local offices resolved by coverage). Searches that find nothing are recorded, scrubbed of personal data, for the partner's référents.
 //	@Tags			public
 //	@Produce		json
 //	@Param			q		query		string	true	"The resident's words (at most 500 characters)"	example(j'arrive pas à payer mon loyer)
@@ -79,16 +92,24 @@ type searchHandlers struct {
 //	@Param			partner	query		string	false	"Partner slug: its own contact points, themes and journeys are searched too"	example(var)
 //	@Param			entry	query		string	false	"Entry point slug of the partner"
 //	@Param			limit	query		int		false	"Number of results"	minimum(1)	maximum(20)	default(5)
+//	@Param			lang	query		string	false	"Language of the answer (BCP 47: fr, fr-x-falc, en, ar, uk, es, pt, tr; region ignored); absent or not shipped: the query's language, guessed"	example(en)
 //	@Success		200		{object}	SearchResponse
+//	@Header			200		{string}	Content-Language	"The language served"
 //	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
-//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
+//	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key; or mode=agent without a valid access token"
+//	@Param			mode	query		string	false	"agent: the answer for a signed-in agent (access token in Authorization), with the contact points and channels reserved to agents, each item marked with its visibility; private (Cache-Control: private, no-store; Vary: Authorization), never cached. Without a valid token: 401. Absent: the public answer, token or not."	Enums(agent)
+//	@Param			Authorization	header	string	false	"Bearer <access token> (POST /api/v1/auth/login or ProConnect), with mode=agent"
 //	@Router			/api/v1/public/search [get]
 func (h *searchHandlers) search(c echo.Context) error {
+	lang, err := searchLanguage(c)
+	if err != nil {
+		return err
+	}
 	var v domain.Validation
 	q := search.Query{Text: c.QueryParam("q"), Commune: c.QueryParam("commune"), Partner: c.QueryParam("partner"), Entry: c.QueryParam("entry"),
-		Limit: intParam(c, &v, "limit", search.DefaultLimit)}
+		Limit: intParam(c, &v, "limit", search.DefaultLimit), Lang: lang}
 	if err := v.Err("Paramètres invalides."); err != nil {
 		return err
 	}
@@ -96,10 +117,13 @@ func (h *searchHandlers) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	served := cmp.Or(resp.Lang, i18n.French)
+	c.Response().Header().Set(headerContentLanguage, served)
 	out := SearchResponse{Query: resp.Query, Emergency: resp.Emergency, Categories: []EmergencyCategory{}, Understood: orEmpty(resp.Understood),
-		Results: make([]SearchResult, len(resp.Results))}
+		Results: make([]SearchResult, len(resp.Results)), Lang: served}
 	for _, cat := range resp.Categories {
-		out.Categories = append(out.Categories, EmergencyCategory{Slug: cat.Slug, Label: cat.Label, Numbers: orEmpty(cat.Numbers)})
+		label, _ := h.categoryIn(cat.Slug, cat.Label, served)
+		out.Categories = append(out.Categories, EmergencyCategory{Slug: cat.Slug, Label: label, Numbers: orEmpty(cat.Numbers)})
 	}
 	if resp.Commune != nil {
 		co := communeDTO(resp.Commune, h.communes)
@@ -110,10 +134,11 @@ func (h *searchHandlers) search(c echo.Context) error {
 			Emergency: r.Emergency, Organisation: r.Organisation, Journey: r.Journey, Step: r.Step, Pivots: orEmpty(r.Pivots),
 			NeedsCommune: r.NeedsCommune, Contacts: make([]ContactPoint, len(r.Contacts)), Online: []OnlineLink{}}
 		for j, rc := range r.Contacts {
-			cp := locatedDTO(rc.Located, resp.Commune)
+			cp := locatedHelplineIn(rc.Located, resp.Commune, served, h.commons)
 			cp.Reason = rc.Reason
-			sr.Contacts[j] = cp
+			sr.Contacts[j] = forViewer(cp, rc.ContactPoint, viewer(c))
 		}
+		h.resultIn(&sr, r, served)
 		for _, o := range r.Online {
 			sr.Online = append(sr.Online, OnlineLink{Title: o.Title, URL: o.URL, Kind: o.Kind})
 		}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/aiguillage/aiguillage/api/internal/admin"
+	"github.com/aiguillage/aiguillage/api/internal/commons"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/impact"
 	"github.com/aiguillage/aiguillage/api/internal/opendata"
@@ -85,6 +87,9 @@ type Deps struct {
 	// the open data dump of the national commons under /opendata/; nil
 	// serves neither.
 	OpenData *opendata.Service
+	// ProConnect signs agents in with ProConnect; nil: off (its routes are
+	// absent and /api/v1/auth/providers says so).
+	ProConnect *ProConnect
 }
 
 // Server is the configured Echo application.
@@ -98,6 +103,8 @@ type Server struct {
 	impact         *impactHandlers
 	portals        *portalHandlers
 	exports        *exportHandlers
+	proconnect     *proconnectHandlers
+	agents         *agentViewers
 	statsCache     *responseCache
 	widget         *widgetAssets
 	adminApp       *widgetAssets
@@ -124,17 +131,27 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	translations, err := commons.LoadTranslations()
+	if err != nil {
+		return nil, fmt.Errorf("read the translations of the national commons: %w", err)
+	}
 	s := &Server{
 		widget:         widget,
 		adminApp:       adminApp,
-		public:         &publicHandlers{dir: d.Directory, communes: d.Communes, pivots: pivots},
+		public:         &publicHandlers{dir: d.Directory, communes: d.Communes, pivots: pivots, commons: translations},
 		auth:           &authHandlers{accounts: d.Accounts, now: d.Now},
 		admin:          &adminHandlers{svc: d.Admin, publicURL: d.PublicURL},
 		journeys:       &journeyHandlers{svc: d.Journeys, communes: d.Communes, previews: d.Previews},
-		search:         &searchHandlers{svc: d.Search, communes: d.Communes},
+		search:         &searchHandlers{svc: d.Search, communes: d.Communes, commons: translations},
 		ops:            &opsHandlers{ready: d.Readiness, spec: openapiSpec, home: home, info: HomeInfo{PublicURL: d.PublicURL, Version: d.Version}},
 		cache:          newResponseCache(d.Generation),
+		agents:         &agentViewers{accounts: d.Accounts},
 		metricsHandler: promhttp.HandlerFor(d.Gatherer, promhttp.HandlerOpts{}),
+	}
+	if d.Admin != nil {
+		s.agents.memberships = func(ctx context.Context, userID string) ([]*domain.Membership, error) {
+			return d.Admin.MembershipsOf(ctx, admin.Actor{UserID: userID})
+		}
 	}
 	if d.Impact != nil {
 		page, err := newStatsTemplate()
@@ -163,6 +180,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if s.exports, err = newExportHandlers(d); err != nil {
 		return nil, err
+	}
+	if s.proconnect, err = newProConnectHandlers(d, s.auth); err != nil {
+		return nil, fmt.Errorf("ProConnect: %w", err)
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -217,7 +237,7 @@ func publicCORS() echo.MiddlewareFunc {
 		Skipper:       func(c echo.Context) bool { return !publicCORSPath(c.Request().URL.Path) },
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions},
-		AllowHeaders:  []string{echo.HeaderContentType, "If-None-Match", "X-API-Key"},
+		AllowHeaders:  []string{echo.HeaderContentType, "If-None-Match", "X-API-Key", echo.HeaderAuthorization}, // Authorization: agent mode (visibility.go)
 		ExposeHeaders: strings.Split(publicExposedHeaders, ", "),
 		MaxAge:        86400,
 	})
@@ -226,9 +246,16 @@ func publicCORS() echo.MiddlewareFunc {
 // publicExposedHeaders are the response headers a page on any origin may read.
 const publicExposedHeaders = "ETag, " + echo.HeaderXRequestID + ", Retry-After"
 
-// publicCORSPath reports whether any origin may call path.
+// publicCORSPath reports whether any origin may call path. The login code
+// exchange, the refresh and the logout are: the code or the refresh token in
+// the body is the credential (no cookie), and the widget's agent mode runs on
+// partners' sites.
 func publicCORSPath(p string) bool {
-	return strings.HasPrefix(p, "/api/v1/public/") || p == "/openapi.json"
+	switch p {
+	case "/openapi.json", "/api/v1/auth/proconnect/exchange", "/api/v1/auth/providers", "/api/v1/auth/refresh", "/api/v1/auth/logout":
+		return true
+	}
+	return strings.HasPrefix(p, "/api/v1/public/")
 }
 
 // adminCORS lets the configured admin SPA origins call the auth and admin
@@ -239,7 +266,7 @@ func adminCORS(origins []string) echo.MiddlewareFunc {
 	return middleware.CORSWithConfig(middleware.CORSConfig{
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			return len(origins) == 0 || !(strings.HasPrefix(p, "/api/v1/admin/") || strings.HasPrefix(p, "/api/v1/auth/"))
+			return len(origins) == 0 || publicCORSPath(p) || !(strings.HasPrefix(p, "/api/v1/admin/") || strings.HasPrefix(p, "/api/v1/auth/"))
 		},
 		AllowOrigins:  origins,
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},

@@ -16,6 +16,9 @@ type PublicTheme struct {
 	Description string `json:"description,omitempty"`
 	// Organisation is the slug of the organisation that wrote it (the partner or the national commons).
 	Organisation string `json:"organisation" example:"communs-nationaux"`
+	// TextLang is "fr" when the label or the description is the French
+	// original for want of a translation into the language asked for.
+	TextLang string `json:"text_lang,omitempty" enums:"fr"`
 } // @name PublicTheme
 
 // PublicThemeList lists the needs of a partner's widget.
@@ -26,16 +29,23 @@ type PublicThemeList struct {
 // listThemes godoc
 //
 //	@Summary		Needs residents can pick
-//	@Description	The national taxonomy of needs, then the partner's own themes (a partner's theme with the slug of a national one replaces it), parents before their children. The widget shows them when the resident prefers picking to typing.
+//	@Description	The national taxonomy of needs, then the partner's own themes (a partner's theme with the slug of a national one replaces it), parents before their children. The widget shows them when the resident prefers picking to typing. National themes come in the language asked for (`lang`); partners' themes have no translation and carry `text_lang: "fr"` when another language is asked for.
 //	@Tags			public
 //	@Produce		json
 //	@Param			slug	path		string	true	"Partner slug"	example(var)
+//	@Param			lang	query		string	false	"Language of the texts (BCP 47: fr, fr-x-falc, en, ar, uk, es, pt, tr; region ignored; absent or not shipped: fr)"	example(en)
 //	@Success		200		{object}	PublicThemeList
+//	@Header			200		{string}	Content-Language	"The language served"
+//	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Param			X-API-Key	header		string	false	"A third-party portal's API key: raised rate limits, usage attributed to the portal"
 //	@Failure		401		{object}	Problem	"The X-API-Key header holds a malformed, unknown or revoked key"
 //	@Router			/api/v1/public/organisations/{slug}/themes [get]
 func (h *publicHandlers) listThemes(c echo.Context) error {
+	lang, err := servedLanguage(c)
+	if err != nil {
+		return err
+	}
 	org, themes, err := h.dir.Themes(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
@@ -46,7 +56,9 @@ func (h *publicHandlers) listThemes(c echo.Context) error {
 		if t.OrganisationID != org.ID {
 			owner = domain.CommonsSlug
 		}
-		out.Themes[i] = PublicTheme{Slug: t.Slug, ParentSlug: t.ParentSlug, Label: t.Label, Description: t.Description, Organisation: owner}
+		label, description, french := themeIn(t, owner == domain.CommonsSlug, lang, h.commons)
+		out.Themes[i] = PublicTheme{Slug: t.Slug, ParentSlug: t.ParentSlug, Label: label, Description: description, Organisation: owner,
+			TextLang: textLang(french)}
 	}
 	return c.JSON(http.StatusOK, out)
 }

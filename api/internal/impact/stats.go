@@ -317,15 +317,19 @@ func (s *Service) contactPoints(ctx context.Context, org *domain.Organisation, b
 	if err != nil {
 		return nil, err
 	}
+	kept := list[:0]
 	for i := range list {
 		cp, ok := cps[list[i].ID]
-		if !ok {
-			continue
+		if ok && !cp.Visibility.IsPublic() {
+			continue // reserved to agents: not in the open statistics
 		}
-		list[i].Name = cp.Name
-		list[i].Switchboard = org != nil && cp.OrganisationID == org.ID && cp.Granularity == domain.GranularityAdministration
+		if ok {
+			list[i].Name = cp.Name
+			list[i].Switchboard = org != nil && cp.OrganisationID == org.ID && cp.Granularity == domain.GranularityAdministration
+		}
+		kept = append(kept, list[i])
 	}
-	return list, nil
+	return kept, nil
 }
 
 func (s *Service) partnerStats(ctx context.Context, q domain.UsageQuery) ([]GroupStats, error) {

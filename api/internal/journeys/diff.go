@@ -1,6 +1,7 @@
 package journeys
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 )
@@ -29,7 +30,8 @@ type Change struct {
 }
 
 // Diff returns the changes from one version of a journey to another:
-// journey-level fields first (slug, title, description, themes, first_step),
+// journey-level fields first (slug, title, description, i18n, themes,
+// languages, first_step),
 // then the steps in the order of the new version (added or changed, fields in
 // document order), then the removed steps in the order of the old version.
 // Moving a step within the list is not a change. A nil journey is empty. When
@@ -45,7 +47,9 @@ func Diff(from, to *Journey) []Change {
 	d.field("", "slug", from.Slug, to.Slug)
 	d.field("", "title", from.Title, to.Title)
 	d.field("", "description", from.Description, to.Description)
+	d.field("", "i18n", from.I18n, to.I18n)
 	d.field("", "themes", from.Themes, to.Themes)
+	d.field("", "languages", from.Languages, to.Languages)
 	d.field("", "first_step", from.FirstStep, to.FirstStep)
 
 	seen := make(map[string]bool, len(to.Steps))
@@ -84,6 +88,7 @@ func (d *differ) step(f, t *Step) {
 	d.field(id, "kind", f.Kind, t.Kind)
 	d.field(id, "text", f.Text, t.Text)
 	d.field(id, "help", f.Help, t.Help)
+	d.field(id, "i18n", f.I18n, t.I18n)
 	d.field(id, "options", f.Options, t.Options)
 	d.field(id, "next", f.Next, t.Next)
 	switch {
@@ -96,14 +101,16 @@ func (d *differ) step(f, t *Step) {
 		fo, to := f.Outcome, t.Outcome
 		d.field(id, "outcome.explanation", fo.Explanation, to.Explanation)
 		d.field(id, "outcome.documents", fo.Documents, to.Documents)
+		d.field(id, "outcome.i18n", fo.I18n, to.I18n)
 		d.field(id, "outcome.contact_points", fo.ContactPoints, to.ContactPoints)
 		d.field(id, "outcome.pivots", fo.Pivots, to.Pivots)
 		d.field(id, "outcome.emergency", fo.Emergency, to.Emergency)
 	}
 }
 
-// field records a change of a string, bool or slice field. Empty and nil
-// slices are equal; slices are copied so later edits do not alter the change.
+// field records a change of a string, bool, slice or map field (a
+// translation map changes as a whole). Empty and nil slices and maps are
+// equal; they are copied so later edits do not alter the change.
 func (d *differ) field(step, name string, from, to any) {
 	fz, tz := empty(from), empty(to)
 	if fz && tz || !fz && !tz && reflect.DeepEqual(from, to) {
@@ -122,7 +129,7 @@ func (d *differ) field(step, name string, from, to any) {
 
 func empty(v any) bool {
 	rv := reflect.ValueOf(v)
-	return rv.IsZero() || rv.Kind() == reflect.Slice && rv.Len() == 0
+	return rv.IsZero() || (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Map) && rv.Len() == 0
 }
 
 func clone(v any) any {
@@ -130,14 +137,41 @@ func clone(v any) any {
 	case []string:
 		return slices.Clone(v)
 	case []Option:
-		return slices.Clone(v)
+		return cloneOptions(v)
+	case map[string]JourneyText:
+		return maps.Clone(v)
+	case map[string]StepText:
+		return maps.Clone(v)
+	case map[string]OutcomeText:
+		return cloneOutcomeTexts(v)
 	}
 	return v
+}
+
+func cloneOptions(os []Option) []Option {
+	out := slices.Clone(os)
+	for i := range out {
+		out[i].I18n = maps.Clone(out[i].I18n)
+	}
+	return out
+}
+
+func cloneOutcomeTexts(m map[string]OutcomeText) map[string]OutcomeText {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]OutcomeText, len(m))
+	for l, t := range m {
+		t.Documents = slices.Clone(t.Documents)
+		out[l] = t
+	}
+	return out
 }
 
 func cloneOutcome(o *Outcome) *Outcome {
 	c := *o
 	c.Documents = slices.Clone(o.Documents)
+	c.I18n = cloneOutcomeTexts(o.I18n)
 	c.ContactPoints = slices.Clone(o.ContactPoints)
 	c.Pivots = slices.Clone(o.Pivots)
 	return &c
@@ -145,7 +179,8 @@ func cloneOutcome(o *Outcome) *Outcome {
 
 func cloneStep(s *Step) *Step {
 	c := *s
-	c.Options = slices.Clone(s.Options)
+	c.I18n = maps.Clone(s.I18n)
+	c.Options = cloneOptions(s.Options)
 	if s.Outcome != nil {
 		c.Outcome = cloneOutcome(s.Outcome)
 	}

@@ -20,7 +20,9 @@
 //	  "slug": "loyer-impaye",                  // lowercase letters, digits, dashes; ≤ 64
 //	  "title": "Je n'arrive plus à payer mon loyer",   // ≤ 100 characters
 //	  "description": "…",                     // optional
+//	  "i18n": {"en": {"title": "I can no longer pay my rent"}},   // optional: translations
 //	  "themes": ["logement"],                   // optional
+//	  "languages": ["en", "fr-x-falc"],         // optional: languages the référent maintains
 //	  "first_step": "situation",                // id of the first step
 //	  "steps": [
 //	    {
@@ -28,8 +30,10 @@
 //	      "kind": "question",                   // "question", "location" or "outcome"
 //	      "text": "Où en êtes-vous ?",          // the question (≤ 150), or the outcome's title (≤ 100)
 //	      "help": "…",                          // optional, ≤ 300
+//	      "i18n": {"en": {"text": "Where are you at?", "help": "…"}},   // optional
 //	      "options": [                          // question only: 2 to 8 choices
-//	        {"label": "J'ai un retard de loyer", "next": "commune"}   // label ≤ 80
+//	        {"label": "J'ai un retard de loyer", "next": "commune",   // label ≤ 80
+//	         "i18n": {"en": {"label": "I am behind with my rent"}}}  // optional
 //	      ]
 //	    },
 //	    {"id": "commune", "kind": "location", "text": "Où habitez-vous ?", "next": "caf"},
@@ -40,6 +44,7 @@
 //	      "outcome": {
 //	        "explanation": "…",                 // ≤ 600
 //	        "documents": ["Votre bail"],        // optional: documents to prepare
+//	        "i18n": {"en": {"explanation": "…", "documents": ["Your lease"]}},   // optional
 //	        "contact_points": ["6f1c…"],        // optional: fixed contact point ids (UUID)
 //	        "pivots": ["caf"],                  // optional: resolved from the commune
 //	        "emergency": false                  // optional: show the emergency panel
@@ -49,6 +54,20 @@
 //	}
 //
 // (Comments are for this page only; the format has none.)
+//
+// # Translations
+//
+// French is the source: every text above is French. Each "i18n" object
+// maps a language code of the i18n package (fr-x-falc, en, ar, uk, es, pt,
+// tr; never fr) to the translations of the texts next to it, each optional
+// and within the French field's limit; an outcome's "documents" there is
+// the whole list, item for item. An unknown language code is a validation
+// problem. "languages" names the languages the référent maintains: each
+// text missing in one of them is a [Warning], which never stops a
+// publication (residents read the French original). Documents without
+// these fields, written before translations existed, are unchanged.
+// [Journey.In] and its kin give the texts in a language, falling back to
+// French.
 //
 // A location step asks for the resident's commune and continues with next.
 // An outcome that names pivots must only be reachable after a location step,

@@ -30,39 +30,74 @@ const (
 )
 
 // Journey is a partner's orientation journey.
+//
+// Its texts are French. I18n maps (on the journey, its steps, options and
+// outcomes) hold their translations, keyed by language code (i18n
+// package: never "fr"); Languages lists the languages the référent
+// maintains, whose missing translations publishing warns about.
 type Journey struct {
-	Slug        string   `json:"slug"`
-	Title       string   `json:"title"`
-	Description string   `json:"description,omitempty"`
-	Themes      []string `json:"themes,omitempty"`
-	FirstStep   string   `json:"first_step"`
-	Steps       []Step   `json:"steps"`
+	Slug        string                 `json:"slug"`
+	Title       string                 `json:"title"`
+	Description string                 `json:"description,omitempty"`
+	I18n        map[string]JourneyText `json:"i18n,omitempty"`
+	Themes      []string               `json:"themes,omitempty"`
+	Languages   []string               `json:"languages,omitempty"`
+	FirstStep   string                 `json:"first_step"`
+	Steps       []Step                 `json:"steps"`
+}
+
+// JourneyText is a journey's title and description in one language.
+type JourneyText struct {
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
 }
 
 // Step is one step of a journey.
 type Step struct {
-	ID      string   `json:"id"`
-	Kind    StepKind `json:"kind"`
-	Text    string   `json:"text"`
-	Help    string   `json:"help,omitempty"`
-	Options []Option `json:"options,omitempty"` // question only
-	Next    string   `json:"next,omitempty"`    // location only
-	Outcome *Outcome `json:"outcome,omitempty"` // outcome only
+	ID      string              `json:"id"`
+	Kind    StepKind            `json:"kind"`
+	Text    string              `json:"text"`
+	Help    string              `json:"help,omitempty"`
+	I18n    map[string]StepText `json:"i18n,omitempty"`
+	Options []Option            `json:"options,omitempty"` // question only
+	Next    string              `json:"next,omitempty"`    // location only
+	Outcome *Outcome            `json:"outcome,omitempty"` // outcome only
+}
+
+// StepText is a step's text (an outcome's title) and help in one language.
+type StepText struct {
+	Text string `json:"text,omitempty"`
+	Help string `json:"help,omitempty"`
 }
 
 // Option is one answer to a question and the step it leads to.
 type Option struct {
-	Label string `json:"label"`
-	Next  string `json:"next"`
+	Label string                `json:"label"`
+	Next  string                `json:"next"`
+	I18n  map[string]OptionText `json:"i18n,omitempty"`
+}
+
+// OptionText is an option's label in one language.
+type OptionText struct {
+	Label string `json:"label,omitempty"`
 }
 
 // Outcome is what an outcome step shows.
 type Outcome struct {
-	Explanation   string   `json:"explanation"`
-	Documents     []string `json:"documents,omitempty"`
-	ContactPoints []string `json:"contact_points,omitempty"`
-	Pivots        []string `json:"pivots,omitempty"`
-	Emergency     bool     `json:"emergency,omitempty"`
+	Explanation   string                 `json:"explanation"`
+	Documents     []string               `json:"documents,omitempty"`
+	I18n          map[string]OutcomeText `json:"i18n,omitempty"`
+	ContactPoints []string               `json:"contact_points,omitempty"`
+	Pivots        []string               `json:"pivots,omitempty"`
+	Emergency     bool                   `json:"emergency,omitempty"`
+}
+
+// OutcomeText is an outcome's explanation and documents in one language.
+// Documents is the whole list in that language, item for item the French
+// one.
+type OutcomeText struct {
+	Explanation string   `json:"explanation,omitempty"`
+	Documents   []string `json:"documents,omitempty"`
 }
 
 // Step returns the first step with the given id.

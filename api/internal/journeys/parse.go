@@ -167,34 +167,66 @@ const (
 	shapeStep
 	shapeOption
 	shapeOutcome
+	shapeJourneyText
+	shapeStepText
+	shapeOptionText
+	shapeOutcomeText
 )
 
 func (s shape) fields() []string {
 	switch s {
 	case shapeJourney:
-		return []string{"slug", "title", "description", "themes", "first_step", "steps"}
+		return []string{"slug", "title", "description", "i18n", "themes", "languages", "first_step", "steps"}
 	case shapeStep:
-		return []string{"id", "kind", "text", "help", "options", "next", "outcome"}
+		return []string{"id", "kind", "text", "help", "i18n", "options", "next", "outcome"}
 	case shapeOption:
-		return []string{"label", "next"}
+		return []string{"label", "next", "i18n"}
 	case shapeOutcome:
-		return []string{"explanation", "documents", "contact_points", "pivots", "emergency"}
+		return []string{"explanation", "documents", "i18n", "contact_points", "pivots", "emergency"}
+	case shapeJourneyText:
+		return []string{"title", "description"}
+	case shapeStepText:
+		return []string{"text", "help"}
+	case shapeOptionText:
+		return []string{"label"}
+	case shapeOutcomeText:
+		return []string{"explanation", "documents"}
 	}
 	return nil
 }
 
-// child is the shape of the value of key in an object of shape s, and
-// whether that value is a list of such shapes.
-func (s shape) child(key string) (shape, bool) {
+// container says how a value holds the shape its key gives.
+type container int
+
+const (
+	single container = iota // the value is of the shape
+	list                    // a list of values of the shape
+	dict                    // an object whose keys are free (language codes) and values of the shape
+)
+
+// child is the shape of the value of key in an object of shape s, and how
+// the value holds it.
+func (s shape) child(key string) (shape, container) {
 	switch {
 	case s == shapeJourney && key == "steps":
-		return shapeStep, true
+		return shapeStep, list
 	case s == shapeStep && key == "options":
-		return shapeOption, true
+		return shapeOption, list
 	case s == shapeStep && key == "outcome":
-		return shapeOutcome, false
+		return shapeOutcome, single
+	case key == "i18n":
+		switch s {
+		case shapeJourney:
+			return shapeJourneyText, dict
+		case shapeStep:
+			return shapeStepText, dict
+		case shapeOption:
+			return shapeOptionText, dict
+		case shapeOutcome:
+			return shapeOutcomeText, dict
+		}
 	}
-	return shapeAny, false
+	return shapeAny, single
 }
 
 func (s shape) name() string {
@@ -207,6 +239,8 @@ func (s shape) name() string {
 		return "d'un choix"
 	case shapeOutcome:
 		return "d'une issue"
+	case shapeJourneyText, shapeStepText, shapeOptionText, shapeOutcomeText:
+		return "d'une traduction"
 	}
 	return ""
 }
@@ -217,7 +251,7 @@ func (s shape) name() string {
 // would silently lose what the author wrote.
 func checkKeys(data []byte) error {
 	w := keyWalker{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
-	return w.value(shapeJourney, false)
+	return w.value(shapeJourney, single)
 }
 
 type keyWalker struct {
@@ -225,7 +259,7 @@ type keyWalker struct {
 	data []byte
 }
 
-func (w *keyWalker) value(s shape, list bool) error {
+func (w *keyWalker) value(s shape, c container) error {
 	tok, err := w.dec.Token()
 	if err != nil {
 		return decodeError(w.data, err)
@@ -237,17 +271,17 @@ func (w *keyWalker) value(s shape, list bool) error {
 	switch d {
 	case '[':
 		elem := shapeAny
-		if list {
+		if c == list {
 			elem = s
 		}
 		for w.dec.More() {
-			if err := w.value(elem, false); err != nil {
+			if err := w.value(elem, single); err != nil {
 				return err
 			}
 		}
 	case '{':
 		obj := shapeAny
-		if !list {
+		if c == single {
 			obj = s
 		}
 		var seen map[string]bool
@@ -258,6 +292,21 @@ func (w *keyWalker) value(s shape, list bool) error {
 				return decodeError(w.data, err)
 			}
 			key, _ := tok.(string)
+			if c == dict && s != shapeAny {
+				// A translation map: any key (validation checks the
+				// language), each once.
+				if seen[key] {
+					return at(w.data, int64(start), fmt.Sprintf("langue « %s » en double %s", key, s.name()), nil)
+				}
+				if seen == nil {
+					seen = map[string]bool{}
+				}
+				seen[key] = true
+				if err := w.value(s, single); err != nil {
+					return err
+				}
+				continue
+			}
 			if obj != shapeAny {
 				fields := obj.fields()
 				if !slices.Contains(fields, key) {
@@ -277,8 +326,8 @@ func (w *keyWalker) value(s shape, list bool) error {
 				}
 				seen[key] = true
 			}
-			child, childList := obj.child(key)
-			if err := w.value(child, childList); err != nil {
+			child, childC := obj.child(key)
+			if err := w.value(child, childC); err != nil {
 				return err
 			}
 		}

@@ -58,6 +58,7 @@ func Validate(ctx context.Context, j *Journey, opts ValidateOptions) []Problem {
 	for i := range j.Steps {
 		v.step(i)
 	}
+	v.translations()
 	v.graph()
 	v.territory(ctx)
 	return v.sorted()

@@ -53,6 +53,10 @@ type ContactPointRecord struct {
 	Description string `json:"description,omitempty"`
 	// Granularity: administration, service, agent_group or person.
 	Granularity string `json:"granularity,omitempty"`
+	// Visibility is set when the contact point is reserved to agents:
+	// organisation_agents or all_agents (a channel says so of itself the
+	// same way). Only the partner's own exports hold such contact points.
+	Visibility string `json:"visibility,omitempty"`
 	// Pivot is the annuaire's kind of office (caf, mairie, mds…).
 	Pivot string `json:"pivot,omitempty"`
 	// Themes are theme slugs.
@@ -84,6 +88,9 @@ func Record(c *domain.ContactPoint) ContactPointRecord {
 		Themes: nonNil(c.Themes), Channels: nonNil(c.Channels), Address: c.Address, OpeningHours: c.Hours, Coverage: c.Coverage,
 		Emergency: c.Emergency, EmergencyRank: c.EmergencyRank, Overrides: c.OverridesID, Source: c.Source, VerifiedAt: c.VerifiedAt,
 		WithdrawnAt: c.WithdrawnAt, Version: c.Version, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+	if !c.Visibility.IsPublic() {
+		r.Visibility = string(c.Visibility)
+	}
 	return r
 }
 

@@ -90,6 +90,13 @@ type Dataset struct {
 	// SkipWithdrawn leaves out the contact points their source withdrew
 	// (the open data dump shows what residents are shown).
 	SkipWithdrawn bool
+	// IncludeAgentOnly keeps the contact points and channels reserved to
+	// agents in the formats of our own (JSON, with their visibility, and
+	// CSV, the import template: a file exported then imported again
+	// changes nothing): the partner's own exports. Without it, and always
+	// in HSDS and data·inclusion (formats made to be shared), there are
+	// none: the open data dump never holds any.
+	IncludeAgentOnly bool
 }
 
 // Pages calls fn with every contact point of the export, one page at a
@@ -101,6 +108,9 @@ type Pages func(ctx context.Context, fn func(page []*domain.ContactPoint) error)
 func WriteContactPoints(ctx context.Context, w io.Writer, f Format, d Dataset, pages Pages) error {
 	if d.SkipWithdrawn {
 		pages = withoutWithdrawn(pages)
+	}
+	if !d.IncludeAgentOnly || (f != JSON && f != CSV) {
+		pages = publicOnly(pages)
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
@@ -120,6 +130,26 @@ func WriteContactPoints(ctx context.Context, w io.Writer, f Format, d Dataset, p
 		return err
 	}
 	return bw.Flush()
+}
+
+// publicOnly leaves out the contact points reserved to agents, and the
+// channels reserved to agents of the others.
+func publicOnly(pages Pages) Pages {
+	public := domain.Viewer{}
+	return func(ctx context.Context, fn func([]*domain.ContactPoint) error) error {
+		return pages(ctx, func(page []*domain.ContactPoint) error {
+			kept := page[:0:0]
+			for _, c := range page {
+				if c = public.Visible(c); c != nil {
+					kept = append(kept, c)
+				}
+			}
+			if len(kept) == 0 {
+				return nil
+			}
+			return fn(kept)
+		})
+	}
 }
 
 func withoutWithdrawn(pages Pages) Pages {

@@ -102,7 +102,8 @@ func unknownFormat(f Format, valid []Format) error {
 }
 
 // ContactPoints exports an organisation's own contact points (viewers and
-// up), withdrawn ones included.
+// up), withdrawn ones included, and those reserved to agents in JSON and
+// CSV.
 func (s *Service) ContactPoints(ctx context.Context, a admin.Actor, slug string, f Format) (*Export, error) {
 	if !slices.Contains(ContactPointFormats, f) {
 		return nil, unknownFormat(f, ContactPointFormats)
@@ -119,6 +120,9 @@ func (s *Service) ContactPoints(ctx context.Context, a admin.Actor, slug string,
 	if f == HSDS || f == DataInclusion {
 		name += "-" + string(f)
 	}
+	// The partner's own file: with what it reserves to agents (in JSON
+	// and CSV only, see Dataset.IncludeAgentOnly).
+	d.IncludeAgentOnly = true
 	return &Export{Filename: name + extension(f), ContentType: contentType(f), write: func(ctx context.Context, w io.Writer) error {
 		return WriteContactPoints(ctx, w, f, d, s.pages(org.ID))
 	}}, nil

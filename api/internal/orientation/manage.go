@@ -11,6 +11,7 @@ import (
 
 	"github.com/aiguillage/aiguillage/api/internal/admin"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
+	"github.com/aiguillage/aiguillage/api/internal/i18n"
 	"github.com/aiguillage/aiguillage/api/internal/journeys"
 )
 
@@ -94,9 +95,17 @@ type OutcomeAnswer struct {
 	Contacts     []Resolved
 }
 
-// Outcome resolves a published outcome's contact points for a commune. The
-// commune is required when the outcome has dynamic contact points.
+// Outcome resolves a published outcome's contact points for a commune, as
+// the public sees them (OutcomeFor the public).
 func (s *Service) Outcome(ctx context.Context, id, communeCode string) (*OutcomeAnswer, error) {
+	return s.OutcomeFor(ctx, id, communeCode, domain.Viewer{})
+}
+
+// OutcomeFor resolves a published outcome's contact points for a commune,
+// as the viewer may see them (contact points and channels reserved to
+// agents only for the agents they are meant for). The commune is
+// required when the outcome has dynamic contact points.
+func (s *Service) OutcomeFor(ctx context.Context, id, communeCode string, w domain.Viewer) (*OutcomeAnswer, error) {
 	notFound := domain.Errorf(domain.ENOTFOUND, "Aucune issue de parcours publiée ne porte cet identifiant.")
 	if !domain.ValidID(id) {
 		return nil, notFound
@@ -128,12 +137,13 @@ func (s *Service) Outcome(ctx context.Context, id, communeCode string) (*Outcome
 	if !ok || st.Outcome == nil {
 		return nil, notFound
 	}
-	return s.answer(ctx, id, org, j, st, communeCode)
+	return s.answer(ctx, id, org, j, st, communeCode, w)
 }
 
-// answer resolves the outcome step st of journey j for a commune: the
-// commune is required when the outcome has dynamic contact points.
-func (s *Service) answer(ctx context.Context, id string, org *domain.Organisation, j *journeys.Journey, st *journeys.Step, communeCode string) (*OutcomeAnswer, error) {
+// answer resolves the outcome step st of journey j for a commune, for the
+// viewer: the commune is required when the outcome has dynamic contact
+// points.
+func (s *Service) answer(ctx context.Context, id string, org *domain.Organisation, j *journeys.Journey, st *journeys.Step, communeCode string, v domain.Viewer) (*OutcomeAnswer, error) {
 	ans := &OutcomeAnswer{ID: id, Organisation: org, JourneySlug: j.Slug, Step: st}
 	var err error
 	if communeCode != "" {
@@ -144,7 +154,7 @@ func (s *Service) answer(ctx context.Context, id string, org *domain.Organisatio
 		return nil, domain.Invalid("Commune requise.", domain.FieldError{Field: "commune",
 			Message: "cette issue dépend de la commune de l'habitant : indiquez son code INSEE"})
 	}
-	if ans.Contacts, err = s.resolve(ctx, org, st.Outcome, ans.Commune); err != nil {
+	if ans.Contacts, err = s.resolve(ctx, org, st.Outcome, ans.Commune, v); err != nil {
 		return nil, err
 	}
 	return ans, nil
@@ -367,13 +377,18 @@ func (s *Service) validate(ctx context.Context, org *domain.Organisation, j *jou
 	}), nil
 }
 
-// ValidateDraft returns the problems that would stop the draft's publication.
-func (s *Service) ValidateDraft(ctx context.Context, a admin.Actor, orgSlug, slug string) ([]journeys.Problem, error) {
+// ValidateDraft returns the problems that would stop the draft's
+// publication, and the warnings (missing translations) that would not.
+func (s *Service) ValidateDraft(ctx context.Context, a admin.Actor, orgSlug, slug string) ([]journeys.Problem, []journeys.Warning, error) {
 	org, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleViewer)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.validate(ctx, org, d.Journey)
+	ps, err := s.validate(ctx, org, d.Journey)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ps, journeys.Warnings(d.Journey), nil
 }
 
 // ProblemFields names each validation problem as a field error: the field
@@ -381,16 +396,64 @@ func (s *Service) ValidateDraft(ctx context.Context, a admin.Actor, orgSlug, slu
 func ProblemFields(ps []journeys.Problem) []domain.FieldError {
 	fields := make([]domain.FieldError, len(ps))
 	for i, p := range ps {
-		field := "journey"
-		if p.Step != "" {
-			field = "steps[" + p.Step + "]"
-		}
-		if p.Field != "" {
-			field += "." + p.Field
-		}
-		fields[i] = domain.FieldError{Field: field, Message: p.Message, Communes: p.Communes}
+		fields[i] = domain.FieldError{Field: fieldPath(p.Step, p.Field), Message: p.Message, Communes: p.Communes}
 	}
 	return fields
+}
+
+// fieldPath names a field of a journey: journey.<field> or
+// steps[<step id>].<field>.
+func fieldPath(step, field string) string {
+	path := "journey"
+	if step != "" {
+		path = "steps[" + step + "]"
+	}
+	if field != "" {
+		path += "." + field
+	}
+	return path
+}
+
+// TranslationField is one French text of a draft with its translation.
+type TranslationField struct {
+	Field  string // named as ProblemFields names fields
+	French string
+	Text   string // "" when missing
+}
+
+// DraftTranslations lists every French text of the draft with its
+// translation in lang, a shipped language other than French (viewers).
+func (s *Service) DraftTranslations(ctx context.Context, a admin.Actor, orgSlug, slug, lang string) ([]TranslationField, error) {
+	if lang == i18n.French || !i18n.Supported(lang) {
+		return nil, domain.Invalid("Langue de traduction invalide.", domain.FieldError{Field: "lang",
+			Message: "indiquez une langue de traduction : " + strings.Join(i18n.Translations(), ", ")})
+	}
+	_, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleViewer)
+	if err != nil {
+		return nil, err
+	}
+	texts := journeys.Texts(d.Journey, lang)
+	out := make([]TranslationField, len(texts))
+	for i, t := range texts {
+		out[i] = TranslationField{Field: fieldPath(t.Step, t.Field), French: t.French, Text: t.Text}
+	}
+	return out, nil
+}
+
+// WarningField is a warning located as ProblemFields locates problems.
+type WarningField struct {
+	Field   string
+	Lang    string
+	Message string
+}
+
+// WarningFields names each warning's field as ProblemFields does.
+func WarningFields(ws []journeys.Warning) []WarningField {
+	out := make([]WarningField, len(ws))
+	for i, w := range ws {
+		out[i] = WarningField{Field: fieldPath(w.Step, w.Field), Lang: w.Lang, Message: w.Message}
+	}
+	return out
 }
 
 // problemsError turns validation problems into a field-level error.
@@ -399,20 +462,26 @@ func problemsError(ps []journeys.Problem) error {
 	return domain.Invalid("Le parcours ne peut pas être publié : "+strconv.Itoa(len(ps))+" problème(s).", fields...)
 }
 
-// Publish validates the draft and makes it the next live version.
-func (s *Service) Publish(ctx context.Context, a admin.Actor, orgSlug, slug, note string) (*domain.JourneyVersion, error) {
+// Publish validates the draft and makes it the next live version. The
+// warnings (missing translations) do not stop it: they are returned with
+// the version.
+func (s *Service) Publish(ctx context.Context, a admin.Actor, orgSlug, slug, note string) (*domain.JourneyVersion, []journeys.Warning, error) {
 	org, d, err := s.authorizedDraft(ctx, a, orgSlug, slug, domain.RoleEditor)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	problems, err := s.validate(ctx, org, d.Journey)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(problems) > 0 {
-		return nil, problemsError(problems)
+		return nil, nil, problemsError(problems)
 	}
-	return s.publish(ctx, a, org, d.Journey, d.Record.Draft, note)
+	v, err := s.publish(ctx, a, org, d.Journey, d.Record.Draft, note)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, journeys.Warnings(d.Journey), nil
 }
 
 func (s *Service) publish(ctx context.Context, a admin.Actor, org *domain.Organisation, j *journeys.Journey, content []byte, note string) (*domain.JourneyVersion, error) {
@@ -440,34 +509,43 @@ func (s *Service) Versions(ctx context.Context, a admin.Actor, orgSlug, slug str
 
 // Rollback publishes again the content of an earlier version, as a new
 // version (history stays linear). It is validated again: the directory may
-// have changed since.
-func (s *Service) Rollback(ctx context.Context, a admin.Actor, orgSlug, slug string, number int) (*domain.JourneyVersion, error) {
+// have changed since. Its warnings (missing translations) are returned.
+func (s *Service) Rollback(ctx context.Context, a admin.Actor, orgSlug, slug string, number int) (*domain.JourneyVersion, []journeys.Warning, error) {
+	v, j, err := s.rollback(ctx, a, orgSlug, slug, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, journeys.Warnings(j), nil
+}
+
+func (s *Service) rollback(ctx context.Context, a admin.Actor, orgSlug, slug string, number int) (*domain.JourneyVersion, *journeys.Journey, error) {
 	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleEditor)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := s.draft(ctx, org.ID, slug); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	old, err := s.store.FindJourneyVersion(ctx, org.ID, slug, number)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return nil, domain.Invalid("Version inconnue.", domain.FieldError{Field: "version", Message: "ce parcours n'a pas de version " + strconv.Itoa(number)})
+		return nil, nil, domain.Invalid("Version inconnue.", domain.FieldError{Field: "version", Message: "ce parcours n'a pas de version " + strconv.Itoa(number)})
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	j, err := parse(old.Content)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	problems, err := s.validate(ctx, org, j)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(problems) > 0 {
-		return nil, problemsError(problems)
+		return nil, nil, problemsError(problems)
 	}
-	return s.publish(ctx, a, org, j, old.Content, "retour à la version "+strconv.Itoa(number))
+	v, err := s.publish(ctx, a, org, j, old.Content, "retour à la version "+strconv.Itoa(number))
+	return v, j, err
 }
 
 // Diff compares the draft with the live version (everything is "added"

@@ -54,8 +54,9 @@ func (s *Service) DraftPreview(ctx context.Context, orgID, slug string) (*Publis
 
 // DraftOutcome resolves an outcome of a journey's current draft for a
 // commune exactly as Outcome does for published journeys; id is one of the
-// draft's outcome ids (DraftPreview's OutcomeIDs).
-func (s *Service) DraftOutcome(ctx context.Context, orgID, slug, id, communeCode string) (*OutcomeAnswer, error) {
+// draft's outcome ids (DraftPreview's OutcomeIDs). v is who it is for
+// (see OutcomeFor).
+func (s *Service) DraftOutcome(ctx context.Context, orgID, slug, id, communeCode string, v domain.Viewer) (*OutcomeAnswer, error) {
 	org, d, err := s.previewDraft(ctx, orgID, slug)
 	if err != nil {
 		return nil, err
@@ -65,7 +66,7 @@ func (s *Service) DraftOutcome(ctx context.Context, orgID, slug, id, communeCode
 			continue
 		}
 		if st, ok := d.Journey.Step(step); ok && st.Outcome != nil {
-			return s.answer(ctx, id, org, d.Journey, st, communeCode)
+			return s.answer(ctx, id, org, d.Journey, st, communeCode, v)
 		}
 	}
 	return nil, domain.Errorf(domain.ENOTFOUND, "Aucune issue de ce brouillon ne porte cet identifiant.")

@@ -8,6 +8,7 @@ package orientation
 import (
 	"bytes"
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -69,8 +70,11 @@ func (s *Service) allowed(ctx context.Context, org *domain.Organisation) ([]stri
 }
 
 // resolve returns the contact points of an outcome for a commune (nil for
-// an outcome without dynamic part), in the order shown to the resident.
-func (s *Service) resolve(ctx context.Context, org *domain.Organisation, o *journeys.Outcome, commune *domain.Commune) ([]Resolved, error) {
+// an outcome without dynamic part), in the order shown to the resident, as
+// the viewer may see them: contact points and channels reserved to agents
+// only for the agents they are meant for; a partner's local adjustment
+// reserved to its agents applies to them only.
+func (s *Service) resolve(ctx context.Context, org *domain.Organisation, o *journeys.Outcome, commune *domain.Commune, v domain.Viewer) ([]Resolved, error) {
 	allowed, err := s.allowed(ctx, org)
 	if err != nil {
 		return nil, err
@@ -87,12 +91,15 @@ func (s *Service) resolve(ctx context.Context, org *domain.Organisation, o *jour
 			if !ok || c.Withdrawn() || !slices.Contains(allowed, c.OrganisationID) {
 				continue // deleted or withdrawn since publication: the others still help
 			}
+			if c = v.Visible(c); c == nil {
+				continue // reserved to agents this viewer is not
+			}
 			out = append(out, Resolved{Located: directory.Located{ContactPoint: c, Level: directory.LevelNone}, Reason: "choisi par " + org.Name})
 		}
 	}
 	if commune != nil {
 		for _, pivot := range o.Pivots {
-			rs, err := s.resolvePivot(ctx, allowed, org, pivot, commune)
+			rs, err := s.resolvePivot(ctx, allowed, org, pivot, commune, v)
 			if err != nil {
 				return nil, err
 			}
@@ -105,6 +112,9 @@ func (s *Service) resolve(ctx context.Context, org *domain.Organisation, o *jour
 	}
 	for i := range out {
 		if ov, ok := overrides[out[i].ID]; ok {
+			if ov = v.Visible(ov); ov == nil {
+				continue // an adjustment reserved to agents this viewer is not
+			}
 			out[i].ContactPoint = ApplyOverride(out[i].ContactPoint, ov)
 			out[i].Overridden = true
 		}
@@ -115,8 +125,8 @@ func (s *Service) resolve(ctx context.Context, org *domain.Organisation, o *jour
 // resolvePivot finds the offices of a kind serving the commune: the
 // partner's own first, then the national directory; by coverage
 // precedence (commune, EPCI, département, région, national), then distance.
-func (s *Service) resolvePivot(ctx context.Context, allowed []string, org *domain.Organisation, pivot string, commune *domain.Commune) ([]Resolved, error) {
-	res, err := s.dir.FindContactPoints(ctx, directory.LocalQuery{Organisations: allowed, Pivot: pivot, Commune: commune.Code, Limit: 100})
+func (s *Service) resolvePivot(ctx context.Context, allowed []string, org *domain.Organisation, pivot string, commune *domain.Commune, v domain.Viewer) ([]Resolved, error) {
+	res, err := s.dir.FindContactPoints(ctx, directory.LocalQuery{Organisations: allowed, Pivot: pivot, Commune: commune.Code, Limit: 100, Viewer: v})
 	if err != nil {
 		return nil, err
 	}
@@ -154,11 +164,19 @@ func (s *Service) resolvable(ctx context.Context, allowed []string, pivot, commu
 
 // ApplyOverride returns the national contact point with the partner's
 // local adjustments: a description, opening hours, and channels (listed
-// first) when the override has them.
+// first) when the override has them. The partner's description comes with
+// its translations (the national ones translate another text); without a
+// description of its own, its translations complete the national ones.
 func ApplyOverride(national, ov *domain.ContactPoint) *domain.ContactPoint {
 	c := *national
 	if ov.Description != "" {
-		c.Description = ov.Description
+		c.Description, c.Translations = ov.Description, ov.Translations
+	} else if len(ov.Translations) > 0 {
+		c.Translations = maps.Clone(national.Translations)
+		if c.Translations == nil {
+			c.Translations = map[string]domain.ContactPointText{}
+		}
+		maps.Copy(c.Translations, ov.Translations)
 	}
 	if len(ov.Hours.Weekly) > 0 || len(ov.Hours.Exceptions) > 0 || ov.Hours.Note != "" {
 		c.Hours = ov.Hours

@@ -20,11 +20,10 @@ const (
 // only for the candidates of its département and région and the national
 // ones, not for every office of that kind in the country. Candidates keep
 // the order they were added in (the directory's), as directory.Resolve's
-// stable sort expects.
+// stable sort expects: buckets hold positions in all, ascending.
 type byArea struct {
 	all     []*domain.ContactPoint
-	seq     map[*domain.ContactPoint]int
-	buckets map[string][]*domain.ContactPoint
+	buckets map[string][]int32
 }
 
 // areaKeys are the buckets a contact point belongs to: a superset of the
@@ -74,14 +73,13 @@ func communeAreas(commune *domain.Commune) []string {
 }
 
 func (b *byArea) add(c *domain.ContactPoint) {
-	if b.seq == nil {
-		b.seq, b.buckets = map[*domain.ContactPoint]int{}, map[string][]*domain.ContactPoint{}
+	if b.buckets == nil {
+		b.buckets = map[string][]int32{}
 	}
-	b.seq[c] = len(b.all)
-	b.all = append(b.all, c)
 	for _, k := range areaKeys(c) {
-		b.buckets[k] = append(b.buckets[k], c)
+		b.buckets[k] = append(b.buckets[k], int32(len(b.all)))
 	}
+	b.all = append(b.all, c)
 }
 
 // list returns every contact point of the kind, in directory order.
@@ -98,10 +96,15 @@ func (b *byArea) near(commune *domain.Commune) []*domain.ContactPoint {
 	if b == nil {
 		return nil
 	}
-	var out []*domain.ContactPoint
+	var pos []int32
 	for _, k := range communeAreas(commune)[1:] {
-		out = append(out, b.buckets[k]...)
+		pos = append(pos, b.buckets[k]...)
 	}
-	slices.SortFunc(out, func(x, y *domain.ContactPoint) int { return b.seq[x] - b.seq[y] })
-	return slices.Compact(out)
+	slices.Sort(pos)
+	pos = slices.Compact(pos)
+	out := make([]*domain.ContactPoint, len(pos))
+	for i, p := range pos {
+		out[i] = b.all[p]
+	}
+	return out
 }

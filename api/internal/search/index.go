@@ -7,12 +7,12 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
@@ -75,20 +75,28 @@ type doc struct {
 	Themes        []string
 	Pivots        []string
 	Online        []domain.FicheLink
+	// Keywords are indexed with the title: synonyms, the labels of the
+	// options leading to an outcome, a fiche's subject.
+	Keywords []string
 }
 
-// indexed is the document as bleve stores it: folded text in three fields.
+// text is the folded text a document is indexed by: its title with its
+// keywords, and all of it.
+func (d *doc) text() (title, all string) {
+	title = textnorm.Fold(d.Title + " " + strings.Join(d.Keywords, " "))
+	return title, title + " " + textnorm.Fold(d.Description)
+}
+
+// indexed is a document as bleve stores it: its folded words, stemmed, each
+// prefixed by a scope (scoped.go), so a search reads the documents of the
+// organisations and areas it asks for only.
 type indexed struct {
-	Title string `json:"title"` // title and keywords
+	Title string `json:"title"` // title and keywords, "<org code>|<area key>|<stem>"
 	All   string `json:"all"`   // everything, title included
-	Org   string `json:"org"`   // owning organisation (keyword)
-	Kind  string `json:"kind"`  // keyword
-	// Area lists the area buckets (areas.go) a contact point may serve,
-	// each prefixed by the owning organisation ("<org>|d:83"), so a search
-	// for a commune filters in the index rather than after it, on the
-	// documents of the organisations it reads only; "<org>|*" (anyArea) for
-	// every other kind of document.
-	Area []string `json:"area"`
+	// OrgTitle and OrgAll hold a contact point's words scoped by its
+	// organisation only ("<org code>|<stem>"), for searches without a commune.
+	OrgTitle string `json:"otitle,omitempty"`
+	OrgAll   string `json:"oall,omitempty"`
 }
 
 // anyArea marks the documents that are not tied to an area.
@@ -98,12 +106,15 @@ const anyArea = "*"
 const (
 	analyzerText = "aiguillage_fr"       // folded words, stop words removed, snowball stems
 	analyzerStem = "aiguillage_fr_light" // plural endings only, for the lexicon's phrases
-	stopMapName  = "aiguillage_fr_stop"
+	// analyzerScoped splits the indexed fields, whose words are analysed beforehand.
+	analyzerScoped = "aiguillage_scoped"
+	stopMapName    = "aiguillage_fr_stop"
 )
 
-// newMapping builds the index mapping: text arrives folded (textnorm), is
+// newMapping builds the index mapping. Text arrives folded (textnorm), is
 // split on spaces, loses its stop words and is stemmed by the Snowball
-// French stemmer; org and kind are keywords.
+// French stemmer (analyzerText, applied before indexing); the indexed
+// fields hold these stems scoped, which the index only splits.
 func newMapping(lx *Lexicon) (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = index.BM25Scoring
@@ -125,19 +136,17 @@ func newMapping(lx *Lexicon) (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("analyzer: %w", err)
 	}
+	if err := m.AddCustomAnalyzer(analyzerScoped, map[string]any{"type": custom.Name, "tokenizer": whitespace.Name}); err != nil {
+		return nil, fmt.Errorf("analyzer: %w", err)
+	}
 	text := bleve.NewTextFieldMapping()
-	text.Analyzer = analyzerText
+	text.Analyzer = analyzerScoped
 	text.Store = false
 	text.IncludeTermVectors = false
-	kw := bleve.NewKeywordFieldMapping()
-	kw.Analyzer = keyword.Name
-	kw.Store = false
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt("title", text)
-	dm.AddFieldMappingsAt("all", text)
-	dm.AddFieldMappingsAt("org", kw)
-	dm.AddFieldMappingsAt("kind", kw)
-	dm.AddFieldMappingsAt("area", kw)
+	for _, f := range []string{"title", "all", fieldOrgTitle, fieldOrgAll} {
+		dm.AddFieldMappingsAt(f, text)
+	}
 	m.DefaultMapping = dm
 	m.DefaultAnalyzer = analyzerText
 	return m, nil
@@ -176,8 +185,16 @@ type snapshot struct {
 	stemmer  analysis.Analyzer // analyzerStem
 	docs     map[string]*doc
 	rules    *Rules
-	// vocabulary holds every indexed stem, to split run-together elisions.
-	vocabulary map[string]bool
+	// stats are the statistics of the corpus as plain words; its allDF
+	// holds every indexed stem, to split run-together elisions too.
+	stats *corpusStats
+	// orgCodes are the short codes of the organisations in scoped terms.
+	orgCodes map[string]string
+	// aliases are the index ids of the extra documents of contact points
+	// serving several areas (scoped.go).
+	aliases map[string]*doc
+	// scoped holds the scope prefixes of the indexed words.
+	scoped map[string]bool
 
 	commonsID string
 	orgs      map[string]*domain.Organisation // by slug
@@ -215,7 +232,7 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 	}
 	s := &snapshot{
 		index: idx, dir: dir, analyzer: m.AnalyzerNamed(analyzerText), stemmer: m.AnalyzerNamed(analyzerStem),
-		docs: map[string]*doc{}, vocabulary: map[string]bool{},
+		docs: map[string]*doc{}, stats: newCorpusStats(), orgCodes: map[string]string{}, aliases: map[string]*doc{}, scoped: map[string]bool{},
 		orgs: map[string]*domain.Organisation{}, orgsByID: map[string]*domain.Organisation{}, cps: map[string]*domain.ContactPoint{},
 		byPivot: map[string]*byArea{}, byTheme: map[string]*byArea{},
 		byNumber: map[string]*domain.ContactPoint{}, overrides: map[string]map[string]*domain.ContactPoint{},
@@ -225,36 +242,43 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 	if err != nil {
 		return nil, fmt.Errorf("search index: organisations: %w", err)
 	}
-	for _, o := range orgs {
+	for i, o := range orgs {
 		s.orgs[o.Slug] = o
 		s.orgsByID[o.ID] = o
+		s.orgCodes[o.ID] = strconv.FormatInt(int64(i), 36)
 		if o.Slug == domain.CommonsSlug {
 			s.commonsID = o.ID
 		}
 	}
-	cps, _, err := src.FindContactPoints(ctx, domain.ContactPointFilter{Limit: math.MaxInt32})
+	// The index is public: no contact point nor channel reserved to agents
+	// is in it (an agent's search finds what the public finds).
+	public := domain.Viewer{}
+	cps, _, err := src.FindContactPoints(ctx, domain.ContactPointFilter{Limit: math.MaxInt32, Viewer: &public})
 	if err != nil {
 		return nil, fmt.Errorf("search index: contact points: %w", err)
 	}
+	visible := cps[:0]
+	for _, c := range cps {
+		if c = public.Visible(c); c != nil {
+			visible = append(visible, c)
+		}
+	}
+	cps = visible
 	s.contacts = len(cps)
 	batch := idx.NewBatch()
 	add := func(d *doc, area []string, keywords ...string) error {
 		if d.ID == "" {
 			d.ID = string(d.Kind) + "/" + d.OrgID + "/" + d.Ref
 		}
-		title := textnorm.Fold(d.Title + " " + strings.Join(keywords, " "))
-		all := title + " " + textnorm.Fold(d.Description)
+		d.Keywords = keywords
+		title, all := d.text()
 		s.docs[d.ID] = d
-		for _, tok := range s.analyzer.Analyze([]byte(all)) {
-			s.vocabulary[string(tok.Term)] = true
-		}
+		titleTerms, allTerms := s.terms(title), s.terms(all)
+		s.stats.add(d.OrgID, titleTerms, allTerms)
 		if area == nil {
 			area = []string{anyArea}
 		}
-		for i, k := range area {
-			area[i] = d.OrgID + "|" + k
-		}
-		return batch.Index(d.ID, indexed{Title: title, All: all, Org: d.OrgID, Kind: string(d.Kind), Area: area})
+		return s.addScoped(batch, d, area, titleTerms, allTerms)
 	}
 	for _, c := range cps {
 		s.cps[c.ID] = c
@@ -339,7 +363,37 @@ func build(ctx context.Context, src Source, dir *directory.Service, lx *Lexicon,
 	if err := idx.Batch(batch); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
+	s.stats.seal()
+	if err := s.stats.sealVocabulary(); err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
 	return s, nil
+}
+
+// addScoped indexes a document's words within its scopes: one index
+// document per area key (the first under the document's id, the others as
+// aliases: a contact point serving several areas), the first of a contact
+// point also holding its words scoped by organisation only.
+func (s *snapshot) addScoped(batch *bleve.Batch, d *doc, area, titleTerms, allTerms []string) error {
+	code := s.orgCodes[d.OrgID]
+	for i, k := range area {
+		p := scope(code, k)
+		s.scoped[p] = true
+		sd := indexed{Title: prefixed(p, titleTerms), All: prefixed(p, allTerms)}
+		id := d.ID
+		switch {
+		case i > 0:
+			id += "@" + k
+			s.aliases[id] = d
+		case d.Kind == KindContactPoint:
+			s.scoped[code+"|"] = true
+			sd.OrgTitle, sd.OrgAll = prefixed(code+"|", titleTerms), prefixed(code+"|", allTerms)
+		}
+		if err := batch.Index(id, sd); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	return nil
 }
 
 // addJourneys indexes the outcomes of an organisation's published journeys,
@@ -403,7 +457,7 @@ func (s *snapshot) stem(w string) string {
 // known reports whether a folded word's index stem occurs in the index.
 func (s *snapshot) known(w string) bool {
 	t := s.terms(w)
-	return len(t) == 1 && s.vocabulary[t[0]]
+	return len(t) == 1 && s.stats.allDF[t[0]] > 0
 }
 
 // renamed pairs the kinds of office that changed code: the fiches still say

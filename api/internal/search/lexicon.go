@@ -36,6 +36,8 @@ type Lexicon struct {
 	sms  map[string][]string
 	// rules are the synonyms and acronyms as folded word sequences.
 	rules []rule
+	// langs reads queries in the other shipped languages (nil: French only).
+	langs *Languages
 }
 
 // rule expands a phrase (any of From) into To.
@@ -46,15 +48,35 @@ type rule struct {
 	Acronym bool
 }
 
-// LoadLexicon reads the embedded lexicon.
+// LoadLexicon reads the embedded lexicon, with the knowledge of the other
+// shipped languages (LoadLanguages).
 func LoadLexicon() (*Lexicon, error) {
 	f, err := data.FS.Open(data.SearchLexicon)
 	if err != nil {
 		return nil, fmt.Errorf("search lexicon: %w", err)
 	}
 	defer f.Close()
-	return ParseLexicon(f)
+	lx, err := ParseLexicon(f)
+	if err != nil {
+		return nil, err
+	}
+	if lx.langs, err = LoadLanguages(); err != nil {
+		return nil, err
+	}
+	return lx, nil
 }
+
+// WithLanguages returns a copy of the lexicon that reads queries in the
+// languages of l (nil: French only).
+func (lx *Lexicon) WithLanguages(l *Languages) *Lexicon {
+	c := *lx
+	c.langs = l
+	return &c
+}
+
+// Languages returns the lexicon's knowledge of the other languages (nil
+// when it reads French only).
+func (lx *Lexicon) Languages() *Languages { return lx.langs }
 
 // ParseLexicon reads a lexicon CSV with the columns kind, terms (|-separated
 // alternatives), expansion and note. Lines starting with # are comments.
@@ -126,6 +148,13 @@ func ParseLexicon(r io.Reader) (*Lexicon, error) {
 
 // Stop reports whether a folded word is a stop word.
 func (lx *Lexicon) Stop(w string) bool { return lx.stop[w] }
+
+// French reports whether a folded word is one of the lexicon's French
+// words: a stop or weak word, or an SMS spelling.
+func (lx *Lexicon) French(w string) bool {
+	_, sms := lx.sms[w]
+	return lx.stop[w] || lx.weak[w] || sms
+}
 
 // IndexStopWords returns the words the index ignores (stop and weak), sorted.
 func (lx *Lexicon) IndexStopWords() []string {

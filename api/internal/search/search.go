@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -30,6 +31,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/aiguillage/aiguillage/api/internal/directory"
@@ -169,6 +171,9 @@ type Query struct {
 	Partner string // organisation slug, optional
 	Entry   string // entry point slug of the partner, optional
 	Limit   int
+	// Lang is the language the resident reads (a code of package i18n);
+	// empty: the query's language is guessed (languages.go).
+	Lang string
 }
 
 // Result is one answer: what matched and where it leads.
@@ -199,6 +204,8 @@ type Response struct {
 	// Understood lists the lexicon's rules that applied ("loyer → aide au logement").
 	Understood []string
 	Results    []Result
+	// Lang is the language to answer in: the query's Lang, or the guessed one.
+	Lang string
 }
 
 // Search answers a query.
@@ -251,14 +258,17 @@ func (s *Service) Search(ctx context.Context, q Query) (*Response, error) {
 	if org != nil {
 		allowed[org.ID] = true
 	}
-	if det := s.opt.Detector.Detect(text); det.Emergency {
+	reading := s.opt.Lexicon.Languages().Read(text, q.Lang, snap.french(s.opt.Lexicon))
+	resp.Lang = cmp.Or(q.Lang, reading.Lang)
+	if det := s.detect(text, reading); det.Emergency {
 		resp.Emergency = true
 		resp.Categories = det.Categories
 		resp.Results = append(resp.Results, snap.emergencyResult(det))
 	}
 
-	words := snap.prepare(s.opt.Lexicon, textnorm.Words(text))
+	words := snap.prepare(s.opt.Lexicon, reading.Words)
 	expansions := snap.rules.Expand(words)
+	resp.Understood = reading.Understood
 	for _, e := range expansions {
 		resp.Understood = append(resp.Understood, e.Matched+" → "+strings.Join(e.Words, " "))
 	}
@@ -358,28 +368,17 @@ type hit struct {
 	score float64
 }
 
-// fuzziness follows Meilisearch's defaults: one typo from 5 letters, two
-// from 9.
-func fuzziness(word string) int {
-	switch n := len(word); {
-	case n >= 9:
-		return 2
-	case n >= 5:
-		return 1
-	}
-	return 0
+// queryTerm is how a term of the query is looked for.
+type queryTerm struct {
+	weight float64
+	fuzz   int // typos allowed
 }
 
-// query runs the Bleve query: each term of the query, and with a lower
-// weight each word the lexicon added, is a clause matching the title
-// (weighted most), all the text, and all the text within the typo budget.
-func (s *snapshot) query(ctx context.Context, words []string, exps []Expansion, allowed map[string]bool, commune *domain.Commune, size int) ([]hit, error) {
-	type term struct {
-		weight float64
-		fuzz   int
-	}
-	terms := map[string]term{}
-	var order []string
+// queryTerms are the index terms of a query's words, each with its weight
+// and typo budget, and with a lower weight those of the words the lexicon
+// added; order lists them as they first came.
+func (s *snapshot) queryTerms(words []string, exps []Expansion) (order []string, terms map[string]queryTerm) {
+	terms = map[string]queryTerm{}
 	addTerm := func(w string, weight float64, fuzz int) {
 		for _, t := range s.terms(w) {
 			cur, ok := terms[t]
@@ -401,63 +400,123 @@ func (s *snapshot) query(ctx context.Context, words []string, exps []Expansion, 
 			addTerm(w, 0.6, 0)
 		}
 	}
+	return order, terms
+}
+
+// fuzziness follows Meilisearch's defaults: one typo from 5 letters, two
+// from 9.
+func fuzziness(word string) int {
+	switch n := len(word); {
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// query runs the Bleve query: each term of the query, and with a lower
+// weight each word the lexicon added, is a clause matching the title
+// (weighted most), all the text, and all the text within the typo budget,
+// in each scope the search reads.
+func (s *snapshot) query(ctx context.Context, words []string, exps []Expansion, allowed map[string]bool, commune *domain.Commune, size int) ([]hit, error) {
+	order, terms := s.queryTerms(words, exps)
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	var clauses []query.Query
-	for _, t := range order {
-		tm := terms[t]
-		title := bleve.NewTermQuery(t)
-		title.SetField("title")
-		title.SetBoost(2 * tm.weight)
-		all := bleve.NewTermQuery(t)
-		all.SetField("all")
-		all.SetBoost(tm.weight)
-		sub := []query.Query{title, all}
-		if tm.fuzz > 0 {
-			fz := bleve.NewFuzzyQuery(t)
-			fz.SetField("all")
-			fz.SetFuzziness(tm.fuzz)
-			fz.SetBoost(0.5 * tm.weight)
-			sub = append(sub, fz)
-		}
-		clauses = append(clauses, bleve.NewDisjunctionQuery(sub...))
+	scopes := s.scopes(allowed, commune)
+	if len(scopes) == 0 {
+		return nil, nil
 	}
-	var orgs []query.Query
-	for id := range allowed {
-		oq := bleve.NewTermQuery(id)
-		oq.SetField("org")
-		orgs = append(orgs, oq)
+	// Scores are those of the plain index's query (scoped.go): the same
+	// term queries, weighed as there, and the same query norm.
+	type termQuery struct {
+		queryTerm
+		titleIDF, allIDF float64
+		cands            []fuzzyCandidate
 	}
-	orgFilter := bleve.NewDisjunctionQuery(orgs...)
-	orgFilter.SetBoost(0)
-	must := []query.Query{bleve.NewDisjunctionQuery(clauses...), orgFilter}
-	if commune != nil {
-		// Contact points that cannot serve the commune are left out in the
-		// index: with a national directory most of the text's matches are
-		// offices elsewhere, which would crowd out the top hits.
-		var areas []query.Query
-		for org := range allowed {
-			for _, k := range communeAreas(commune) {
-				aq := bleve.NewTermQuery(org + "|" + k)
-				aq.SetField("area")
-				aq.SetBoost(0) // a filter: bleve scores a disjunction by its terms, whatever its own boost
-				areas = append(areas, aq)
+	tqs := make([]termQuery, len(order))
+	var norm plainNorm
+	for i, t := range order {
+		tq := termQuery{queryTerm: terms[t], titleIDF: s.stats.idf(s.stats.titleDF[t]), allIDF: s.stats.idf(s.stats.allDF[t])}
+		norm.add(2*tq.weight, tq.titleIDF)
+		norm.add(tq.weight, tq.allIDF)
+		if tq.fuzz > 0 {
+			cands, err := s.stats.fuzzy(t, tq.fuzz)
+			if err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			tq.cands = cands
+			if len(cands) == 0 {
+				norm.add(0.5*tq.weight, tq.allIDF) // bleve's fuzzy query is then a term query
+			}
+			for _, c := range cands {
+				norm.add(0.5*tq.weight/float64(c.distance+1), s.stats.idf(s.stats.allDF[c.term]))
 			}
 		}
-		must = append(must, bleve.NewDisjunctionQuery(areas...))
+		tqs[i] = tq
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), size, 0, false)
-	res, err := s.index.SearchInContext(ctx, req)
+	// The plain index's query also held the allowed organisations, as a
+	// filter that scored (bleve ignores a disjunction's own boost): each
+	// document gained its organisation's score (orgScore), which is large
+	// for a partner holding few documents. Its journey outcomes owe their
+	// rank to it.
+	for _, org := range slices.Sorted(maps.Keys(allowed)) {
+		norm.add(1, s.stats.idf(s.stats.orgDF[org]))
+	}
+	// One query per scope, each a clause per term as the plain index's
+	// query: every clause has as many subqueries whatever its term
+	// matches, since bleve scales a disjunction's score by the share of
+	// its subqueries that match.
+	groups := make([]query.Query, 0, len(scopes))
+	for _, sc := range scopes {
+		clauses := make([]query.Query, 0, len(order))
+		for i, t := range order {
+			tq := tqs[i]
+			sub := []query.Query{
+				&scoredTerm{term: sc.prefix + t, field: sc.title, boost: 2 * tq.weight, target: tq.titleIDF, stats: s.stats},
+				&scoredTerm{term: sc.prefix + t, field: sc.all, boost: tq.weight, target: tq.allIDF, stats: s.stats},
+			}
+			if tq.fuzz > 0 {
+				// bleve's fuzzy query: the candidates, each weighed down by its typos.
+				fz := make([]query.Query, 0, max(len(tq.cands), 1))
+				for _, c := range tq.cands {
+					fz = append(fz, &scoredTerm{term: sc.prefix + c.term, field: sc.all, boost: 0.5 * tq.weight / float64(c.distance+1),
+						target: s.stats.idf(s.stats.allDF[c.term]), stats: s.stats})
+				}
+				if len(fz) == 0 {
+					fz = append(fz, &scoredTerm{term: sc.prefix + t, field: sc.all, stats: s.stats}) // matches nothing
+				}
+				sub = append(sub, anyOf(fz))
+			}
+			clauses = append(clauses, anyOf(sub))
+		}
+		// A document matches in its own scope only, one of len(scopes):
+		// the disjunction of the scopes divides its score by len(scopes).
+		// It gains its organisation's score as one of the len(allowed)
+		// terms of the plain index's filter.
+		groups = append(groups, &scopeQuery{Query: anyOf(clauses), scale: float64(len(scopes)),
+			bonus: norm.value() * s.stats.orgScore(sc.org) / float64(len(allowed))})
+	}
+	q := &normalised{Query: anyOf(groups), norm: norm.value()}
+	req := bleve.NewSearchRequestOptions(q, size, 0, false)
+	res, err := s.index.SearchInContext(context.WithValue(ctx, search.BM25StatsKey, s.stats.bm25Stats), req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := make([]hit, 0, len(res.Hits))
+	seen := make(map[*doc]bool, len(res.Hits))
 	for _, h := range res.Hits {
 		d, ok := s.docs[h.ID]
 		if !ok {
+			d, ok = s.aliases[h.ID]
+		}
+		if !ok || seen[d] {
+			// A contact point serving several of the commune's areas
+			// matches once per area; hits come best first.
 			continue
 		}
+		seen[d] = true
 		out = append(out, hit{doc: d, score: h.Score * kindBoost[d.Kind]})
 	}
 	slices.SortStableFunc(out, func(a, b hit) int { return cmp.Compare(b.score, a.score) })

@@ -67,6 +67,8 @@ type contactPointRow struct {
 	OrganisationID  string
 	Name            string
 	Description     string
+	Translations    string
+	Visibility      string
 	Granularity     string
 	Pivot           string
 	Themes          string
@@ -296,6 +298,12 @@ func sameOrganisation(a, b organisationRow, aEPs []entryPointRow, bEPs []domain.
 func contentHash(c *domain.ContactPoint) string {
 	cp := *c
 	cp.CreatedAt, cp.UpdatedAt, cp.Version, cp.WithdrawnAt, cp.Source.Dataset = time.Time{}, time.Time{}, 0, nil, ""
+	// Public is written as nothing, so the hashes of public contact points
+	// are the ones they had before visibility existed.
+	if cp.Visibility.IsPublic() {
+		cp.Visibility = ""
+	}
+	cp.Channels = storedChannels(cp.Channels)
 	sum := sha256.Sum256([]byte(mustJSON(cp)))
 	return hex.EncodeToString(sum[:])
 }
@@ -303,8 +311,9 @@ func contentHash(c *domain.ContactPoint) string {
 func contactPointToRow(c *domain.ContactPoint) contactPointRow {
 	row := contactPointRow{
 		ID: c.ID, OrganisationID: c.OrganisationID, Name: c.Name, Description: c.Description,
+		Translations: translationsJSON(c.Translations), Visibility: string(c.Visibility.Or()),
 		Granularity: string(c.Granularity), Pivot: c.Pivot, Themes: jsonList(c.Themes),
-		Channels: mustJSON(nonNil(c.Channels)), Hours: mustJSON(c.Hours), Coverage: mustJSON(c.Coverage),
+		Channels: mustJSON(nonNil(storedChannels(c.Channels))), Hours: mustJSON(c.Hours), Coverage: mustJSON(c.Coverage),
 		Emergency: c.Emergency, EmergencyRank: c.EmergencyRank, OverridesID: c.OverridesID,
 		SourceKind: string(c.Source.Kind), SourceID: c.Source.ID, SourceDataset: c.Source.Dataset,
 		SourceUpdatedAt: utcPtr(c.Source.UpdatedAt), VerifiedAt: utcPtr(c.VerifiedAt),
@@ -317,6 +326,30 @@ func contactPointToRow(c *domain.ContactPoint) contactPointRow {
 		row.Latitude, row.Longitude = c.Address.Latitude, c.Address.Longitude
 	}
 	return row
+}
+
+// translationsJSON is the translations column: "{}" when there is none.
+func translationsJSON(t map[string]domain.ContactPointText) string {
+	if len(t) == 0 {
+		return "{}"
+	}
+	return mustJSON(t)
+}
+
+// storedChannels returns the channels as they are stored: a public
+// channel's visibility is empty (absent from the JSON). chs is not
+// modified; it is returned as is when no channel needs a change.
+func storedChannels(chs []domain.Channel) []domain.Channel {
+	if !slices.ContainsFunc(chs, func(ch domain.Channel) bool { return ch.Visibility == domain.VisibilityPublic }) {
+		return chs
+	}
+	out := slices.Clone(chs)
+	for i := range out {
+		if out[i].Visibility.IsPublic() {
+			out[i].Visibility = ""
+		}
+	}
+	return out
 }
 
 func nonNil[T any](v []T) []T {
@@ -337,6 +370,7 @@ func utcPtr(t *time.Time) *time.Time {
 func contactPointFromRow(row *contactPointRow) (*domain.ContactPoint, error) {
 	c := &domain.ContactPoint{
 		ID: row.ID, OrganisationID: row.OrganisationID, Name: row.Name, Description: row.Description,
+		Visibility:  domain.Visibility(row.Visibility).Or(),
 		Granularity: domain.Granularity(row.Granularity), Pivot: row.Pivot,
 		Emergency: row.Emergency, EmergencyRank: row.EmergencyRank, OverridesID: row.OverridesID,
 		Source: domain.Source{Kind: domain.SourceKind(row.SourceKind), ID: row.SourceID, Dataset: row.SourceDataset,
@@ -349,6 +383,10 @@ func contactPointFromRow(row *contactPointRow) (*domain.ContactPoint, error) {
 		unmarshal("channels", row.Channels, &c.Channels),
 		unmarshal("hours", row.Hours, &c.Hours),
 		unmarshal("coverage", row.Coverage, &c.Coverage),
+		unmarshal("translations", row.Translations, &c.Translations),
+	}
+	if len(c.Translations) == 0 {
+		c.Translations = nil
 	}
 	if row.Address != nil {
 		c.Address = &domain.Address{}
@@ -441,6 +479,9 @@ func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilt
 	if f.OrganisationID != "" {
 		q = q.Where("organisation_id = ?", f.OrganisationID)
 	}
+	if v := f.Viewer; v != nil {
+		q = visibleTo(q, *v)
+	}
 	if len(f.OrganisationIDs) > 0 {
 		q = q.Where("organisation_id IN ?", f.OrganisationIDs)
 	}
@@ -508,6 +549,20 @@ func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilt
 	return out, int(total), nil
 }
 
+// visibleTo keeps the contact points the viewer may see (domain.Viewer.May).
+func visibleTo(q *gorm.DB, v domain.Viewer) *gorm.DB {
+	switch {
+	case !v.Agent:
+		return q.Where("visibility = ?", domain.VisibilityPublic)
+	case v.PlatformAdmin:
+		return q.Where("visibility IN ?", []domain.Visibility{domain.VisibilityPublic, domain.VisibilityAllAgents, domain.VisibilityOrganisationAgents})
+	case len(v.Organisations) == 0:
+		return q.Where("visibility IN ?", []domain.Visibility{domain.VisibilityPublic, domain.VisibilityAllAgents})
+	}
+	return q.Where("(visibility IN ? OR (visibility = ? AND organisation_id IN ?))",
+		[]domain.Visibility{domain.VisibilityPublic, domain.VisibilityAllAgents}, domain.VisibilityOrganisationAgents, v.Organisations)
+}
+
 // UpsertContactPoints creates or updates contact points by ID in one
 // transaction. A row whose content hash is unchanged is left alone; a record
 // whose source date is older than the stored one does not overwrite it.
@@ -558,11 +613,12 @@ func (s *Store) upsertContactPoints(tx *gorm.DB, cps []*domain.ContactPoint) (do
 		WithdrawnAt     *time.Time
 		Coverage        string
 		CommuneCode     string
+		Visibility      string
 	}
 	existing := make(map[string]existingRow, len(cps))
 	for chunk := range slices.Chunk(ids, s.idsPerQuery()) {
 		var found []existingRow
-		if err := tx.Model(&contactPointRow{}).Select("id, content_hash, source_updated_at, version, created_at, withdrawn_at, coverage, commune_code").
+		if err := tx.Model(&contactPointRow{}).Select("id, content_hash, source_updated_at, version, created_at, withdrawn_at, coverage, commune_code, visibility").
 			Where("id IN ?", chunk).Find(&found).Error; err != nil {
 			return stats, nil, translate(err, "Points de contact")
 		}
@@ -581,8 +637,15 @@ func (s *Store) upsertContactPoints(tx *gorm.DB, cps []*domain.ContactPoint) (do
 			continue
 		}
 		seen[c.ID] = true
-		row := contactPointToRow(c)
 		old, ok := existing[c.ID]
+		if ok && c.Visibility.IsPublic() && !domain.Visibility(old.Visibility).IsPublic() {
+			// Sources know nothing of agents: a contact point reserved to
+			// them stays so when its source lists it again.
+			kept := *c
+			kept.Visibility = domain.Visibility(old.Visibility)
+			c = &kept
+		}
+		row := contactPointToRow(c)
 		same := ok && (old.ContentHash == row.ContentHash ||
 			old.SourceUpdatedAt != nil && row.SourceUpdatedAt != nil && row.SourceUpdatedAt.Before(*old.SourceUpdatedAt))
 		switch {
@@ -623,7 +686,7 @@ func (s *Store) upsertContactPoints(tx *gorm.DB, cps []*domain.ContactPoint) (do
 		coverage = append(coverage, coverageRows(c)...)
 	}
 	if len(creates) > 0 {
-		if err := tx.CreateInBatches(creates, s.rowsPerInsert(26)).Error; err != nil {
+		if err := tx.CreateInBatches(creates, s.rowsPerInsert(28)).Error; err != nil {
 			return stats, nil, translate(err, "Point de contact")
 		}
 	}
@@ -642,7 +705,7 @@ func (s *Store) upsertContactPoints(tx *gorm.DB, cps []*domain.ContactPoint) (do
 			}
 		}
 		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: clause.AssignmentColumns(cols)}).
-			CreateInBatches(updates, s.rowsPerInsert(26)).Error
+			CreateInBatches(updates, s.rowsPerInsert(28)).Error
 		if err != nil {
 			return stats, nil, translate(err, "Point de contact")
 		}

@@ -4,13 +4,16 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { PasswordInput } from '@codegouvfr/react-dsfr/blocks/PasswordInput';
+import { ProConnectButton } from '@codegouvfr/react-dsfr/ProConnectButton';
 import { useAuth } from '../../auth/AuthContext';
 import { ApiError, errorMessage, fieldErrors } from '../../api/problem';
 import { PublicHeader } from '../../layout/Shell';
 import { Page } from '../../layout/Page';
+import { proconnectStartUrl, useProConnectEnabled } from './proconnect';
 
 export function LoginPage() {
-  const { status, signIn, endedReason } = useAuth();
+  const { api, status, signIn, endedReason } = useAuth();
+  const proconnect = useProConnectEnabled(api);
   const location = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -56,6 +59,16 @@ export function LoginPage() {
                 <div role="alert">
                   <Alert as="h2" severity="error" title="Connexion impossible" description={message} className="fr-mb-3w" />
                 </div>
+              )}
+              {proconnect && (
+                <section aria-labelledby="proconnect-title" className="fr-mb-4w">
+                  <h2 id="proconnect-title" className="fr-h5">
+                    Agents publics
+                  </h2>
+                  <p className="fr-text--sm">Connectez-vous avec votre compte professionnel ProConnect. Votre adresse doit être celle de votre compte Aiguillage, ou celle à laquelle votre organisation vous a invité.</p>
+                  <ProConnectButton url={proconnectStartUrl} />
+                  <p className="fr-hr-or fr-mt-3w">ou</p>
+                </section>
               )}
               <form onSubmit={onSubmit} noValidate>
                 <fieldset className="fr-fieldset" aria-labelledby="login-legend">

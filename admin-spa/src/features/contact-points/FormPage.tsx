@@ -17,14 +17,18 @@ import { ConflictNotice, SaveFailed, saveErrorKinds, useSaveErrorFocus } from '.
 import { LoadFailedPage, LoadingPage } from '../../components/LoadState';
 import { ThemePicker } from '../../components/ThemePicker';
 import { fr, formatDate } from '../../i18n/fr';
+import { FALC, htmlLang, languageLabel, targetLanguages } from '../../i18n/languages';
 import { useContactPoint } from './api';
 import { changedFields, emptyForm, fromContactPoint, isStale, toRequest, type AdminContactPoint, type FormState } from './model';
 import { ChannelsEditor, CommunePicker, DepartementPicker, OpeningHoursEditor, P, listErrors } from './editors';
+import { VisibilityPicker } from './VisibilityPicker';
 
 const labels: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^name$/, () => 'Nom'],
   [/^description$/, () => 'Description'],
+  [/^translations\.([^.]+)/, (m) => `Description en ${languageLabel(m[1])}`],
   [/^granularity$/, () => 'Niveau'],
+  [/^visibility$/, () => 'Visibilité'],
   [/^pivot$/, () => "Type d'établissement"],
   [/^themes/, () => 'Thèmes'],
   [/^channels$/, () => 'Moyens de contact'],
@@ -252,6 +256,18 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
             />
           </div>
           <div className="fr-fieldset__element">
+            <VisibilityPicker
+              id={fieldId(P, 'visibility')}
+              name="cp-visibility"
+              legend="Qui voit ce point de contact ?"
+              hint="Un point de contact réservé aux agents n'apparaît jamais aux habitants, ni dans les données ouvertes. Pour réserver seulement une ligne directe, choisissez-le sur ce moyen de contact."
+              value={form.visibility}
+              onChange={(v) => set('visibility', v)}
+              error={errors.visibility}
+              disabled={disabled}
+            />
+          </div>
+          <div className="fr-fieldset__element">
             <ThemePicker
               org={org}
               id={fieldId(P, 'themes')}
@@ -264,6 +280,41 @@ export function ContactPointForm({ org, current, etag, notice, onReload }: { org
               disabled={disabled}
             />
           </div>
+        </fieldset>
+
+        <fieldset className="fr-fieldset" aria-labelledby="cp-translations-title">
+          <legend className="fr-fieldset__legend">
+            <h2 id="cp-translations-title" className="fr-h4 fr-mb-0">
+              Traductions de la description (facultatif)
+            </h2>
+            <span className="fr-hint-text">
+              La description dans les langues des habitants. Sans traduction, ils lisent la description en français. Le nom, les horaires et les moyens de contact ne se
+              traduisent pas.
+            </span>
+          </legend>
+          {targetLanguages.map((l) => {
+            const k = `translations.${l.code}.description`;
+            const e = errors[k] ?? errors[`translations.${l.code}`];
+            return (
+              <div className="fr-fieldset__element" key={l.code}>
+                <Input
+                  textArea
+                  label={l.code === FALC ? 'FALC (facile à lire et à comprendre)' : `${l.french[0].toUpperCase()}${l.french.slice(1)} (${l.name})`}
+                  state={e ? 'error' : 'default'}
+                  stateRelatedMessage={e}
+                  nativeTextAreaProps={{
+                    id: fieldId(P, k),
+                    value: form.translations[l.code] ?? '',
+                    lang: htmlLang(l.code),
+                    dir: l.dir,
+                    disabled,
+                    rows: 2,
+                    onChange: (ev) => set('translations', { ...form.translations, [l.code]: ev.target.value }),
+                  }}
+                />
+              </div>
+            );
+          })}
         </fieldset>
 
         <ChannelsEditor channels={form.channels} onChange={(c) => set('channels', c)} errors={errors} disabled={disabled} />

@@ -14,6 +14,7 @@ import { fr, formatDate } from '../../i18n/fr';
 import { useThemes } from '../../api/themes';
 import { useContactPoints, type ListQuery } from './api';
 import { isStale } from './model';
+import { AgentOnlyBadge } from './VisibilityPicker';
 import { contactPointExportFormats, exportContactPoints } from './exports';
 
 const PAGE = 25;
@@ -119,6 +120,7 @@ export function ContactPointListPage() {
                     <tr key={cp.id}>
                       <td>
                         <Link to={`/o/${org}/points-de-contact/${cp.id}`}>{cp.name}</Link>
+                        <AgentOnlyBadge cp={cp} />
                         {cp.overrides && <p className="fr-text--xs fr-mb-0">Adapte un point de contact national</p>}
                       </td>
                       <td>{cp.pivot || '—'}</td>

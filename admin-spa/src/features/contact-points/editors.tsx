@@ -9,6 +9,7 @@ import { unwrap } from '../../api/problem';
 import { fieldId } from '../../components/ErrorSummary';
 import { fr } from '../../i18n/fr';
 import type { Channel, ChannelKind, FormState, OpeningSlot } from './model';
+import { VisibilityPicker } from './VisibilityPicker';
 
 export const P = 'cp';
 type Errors = Record<string, string>;
@@ -39,7 +40,7 @@ export function ChannelsEditor({ channels, onChange, errors, disabled }: { chann
     <fieldset className="fr-fieldset" id={fieldId(P, 'channels')} tabIndex={-1} aria-describedby={errors.channels ? 'cp-channels-error' : undefined}>
       <legend className="fr-fieldset__legend">
         <h2 className="fr-h4 fr-mb-0">Moyens de contact</h2>
-        <span className="fr-hint-text">Au moins un : téléphone, courriel, adresse, démarche en ligne… Les habitants les voient dans cet ordre.</span>
+        <span className="fr-hint-text">Au moins un : téléphone, courriel, adresse, démarche en ligne… Les habitants les voient dans cet ordre. Une ligne directe peut être réservée aux agents.</span>
       </legend>
       {errors.channels && (
         <p id="cp-channels-error" className="fr-error-text fr-mb-2w fr-ml-1w">
@@ -92,6 +93,16 @@ export function ChannelsEditor({ channels, onChange, errors, disabled }: { chann
                 nativeInputProps={{ id: fieldId(P, p + '.accessibility_note'), value: c.accessibility_note ?? '', disabled, onChange: (e) => set(i, { accessibility_note: e.target.value }) }}
               />
             </div>
+            <VisibilityPicker
+              id={fieldId(P, p + '.visibility')}
+              name={`cp-channel-${i}-visibility`}
+              legend={`Qui voit ce moyen de contact (moyen ${i + 1}) ?`}
+              value={c.visibility ?? 'public'}
+              onChange={(v) => set(i, { visibility: v })}
+              error={errors[p + '.visibility']}
+              disabled={disabled}
+              small
+            />
             {!disabled && (
               <div className="app-row">
                 <Button priority="tertiary" size="small" type="button" disabled={i === 0} onClick={() => onChange(swap(channels, i, i - 1))}>

@@ -1,4 +1,5 @@
 import type { components } from '../../api/schema';
+import { targetLanguages } from '../../i18n/languages';
 
 export type AdminContactPoint = components['schemas']['AdminContactPoint'];
 export type ContactPointRequest = components['schemas']['ContactPointRequest'];
@@ -7,12 +8,18 @@ export type OpeningSlot = components['schemas']['OpeningSlot'];
 export type OpeningException = components['schemas']['OpeningException'];
 export type ChannelKind = NonNullable<Channel['kind']>;
 export type Granularity = NonNullable<ContactPointRequest['granularity']>;
+/** Who sees a contact point or a channel: everyone, or agents only (the widget's agent mode). */
+export type Visibility = NonNullable<ContactPointRequest['visibility']>;
+export const visibilities: Visibility[] = ['public', 'organisation_agents', 'all_agents'];
 
 /** What the form edits: the request's fields, with lists never absent. */
 export interface FormState {
   name: string;
   description: string;
+  /** The description's translations by language code ('' when there is none). */
+  translations: Record<string, string>;
   granularity: Granularity;
+  visibility: Visibility;
   pivot: string;
   themes: string[];
   channels: Channel[];
@@ -24,7 +31,9 @@ export interface FormState {
 export const emptyForm = (): FormState => ({
   name: '',
   description: '',
+  translations: {},
   granularity: 'service',
+  visibility: 'public',
   pivot: '',
   themes: [],
   channels: [{ kind: 'phone', value: '' }],
@@ -40,7 +49,9 @@ export function fromContactPoint(cp: AdminContactPoint): FormState {
   return {
     name: cp.name ?? '',
     description: cp.description ?? '',
+    translations: Object.fromEntries(Object.entries(cp.translations ?? {}).map(([l, t]) => [l, t?.description ?? ''])),
     granularity: cp.granularity ?? 'service',
+    visibility: cp.visibility ?? 'public',
     pivot: cp.pivot ?? '',
     themes: cp.themes ?? [],
     channels: (cp.channels ?? []).map((ch) => ({ ...ch })),
@@ -74,7 +85,9 @@ export function toRequest(f: FormState, { creating }: { creating: boolean }): Co
   return {
     name: f.name.trim(),
     description: f.description.trim(),
+    translations: translationsRequest(f.translations),
     granularity: f.granularity,
+    visibility: f.visibility,
     pivot: creating ? opt(f.pivot) : f.pivot.trim(),
     themes: f.themes,
     channels: f.channels.map((c) => ({
@@ -83,6 +96,8 @@ export function toRequest(f: FormState, { creating }: { creating: boolean }): Co
       label: opt(c.label ?? ''),
       cost_note: opt(c.cost_note ?? ''),
       accessibility_note: opt(c.accessibility_note ?? ''),
+      // Absent is public (a channel reserved to agents says so).
+      visibility: c.visibility && c.visibility !== 'public' ? c.visibility : undefined,
     })),
     address: hasAddress
       ? {
@@ -103,6 +118,30 @@ export function toRequest(f: FormState, { creating }: { creating: boolean }): Co
     },
     coverage: { ...f.coverage },
   };
+}
+
+/**
+ * The translations as the API takes them: the non-empty ones, shipped
+ * languages first in their usual order (a stable order, so that an unchanged
+ * form compares equal), then any other the API returned.
+ */
+function translationsRequest(ts: Record<string, string>): NonNullable<ContactPointRequest['translations']> {
+  const order = [...targetLanguages.map((l) => l.code), ...Object.keys(ts).filter((l) => !targetLanguages.some((t) => t.code === l)).sort()];
+  const out: NonNullable<ContactPointRequest['translations']> = {};
+  for (const l of order) {
+    const d = (ts[l] ?? '').trim();
+    if (d) out[l] = { description: d };
+  }
+  return out;
+}
+
+/**
+ * What a contact point reserves to agents, for the list's badge: the whole
+ * contact point, some of its channels, or nothing.
+ */
+export function reservedToAgents(cp: Pick<AdminContactPoint, 'visibility' | 'channels'>): 'contact_point' | 'channels' | null {
+  if ((cp.visibility ?? 'public') !== 'public') return 'contact_point';
+  return (cp.channels ?? []).some((c) => (c.visibility ?? 'public') !== 'public') ? 'channels' : null;
 }
 
 /** Older than six months: to be checked again at its source. */

@@ -22,13 +22,17 @@ import { HistoryPanel } from './HistoryPanel';
 import { PreviewPanel } from './PreviewPanel';
 import { ReviewNotice } from './Reviews';
 import { outcomesAt, reviewsKey, useJourneyReviews } from './reviewModel';
+import { TranslationsPanel } from './TranslationsPanel';
+import { warningsByLanguage } from './translations';
+import { languageLabel, targetLanguage } from '../../i18n/languages';
 import { addStep, fieldLabel, findStep, limits, normalise, placeProblem, problemsByStep, stepName, type Journey, type Slot, type StepKind, type ValidationProblem } from './model';
 import './journeys.css';
 
-type Tab = 'etapes' | 'reglages' | 'publication' | 'apercu';
+type Tab = 'etapes' | 'reglages' | 'traductions' | 'publication' | 'apercu';
 const tabs: { tabId: Tab; label: string }[] = [
   { tabId: 'etapes', label: 'Étapes' },
   { tabId: 'reglages', label: 'Réglages' },
+  { tabId: 'traductions', label: 'Traductions' },
   { tabId: 'publication', label: 'Publication et historique' },
   { tabId: 'apercu', label: 'Aperçu dans le widget' },
 ];
@@ -90,6 +94,7 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
   });
   const [publishProblems, setPublishProblems] = useState<ValidationProblem[] | null>(null);
   const problemList = publishProblems ?? validation.data?.problems ?? [];
+  const warnings = validation.data?.warnings ?? [];
   const problems = useMemo(() => problemsByStep(problemList), [problemList]);
 
   const pivots = usePivots();
@@ -219,6 +224,7 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
         />
       )}
       <ProblemsPanel problems={problemList} pending={validation.isPending} dirty={dirty} stepText={(id) => stepName(findStep(doc, id), id)} onGo={goToProblem} fromPublish={publishProblems !== null} />
+      <WarningsPanel warnings={warnings} dirty={dirty} stepText={(id) => stepName(findStep(doc, id), id)} />
 
       <Tabs label="Édition du parcours" tabs={tabs} selectedTabId={tab} onTabChange={(t) => setParam('onglet', t)}>
         {tab === 'etapes' && (
@@ -233,6 +239,18 @@ export function JourneyEditor({ org, loaded, reload }: { org: string; loaded: Lo
           </div>
         )}
         {tab === 'reglages' && <Settings org={org} doc={doc} onChange={setDoc} readOnly={readOnly} problems={problems.get('') ?? []} />}
+        {tab === 'traductions' && (
+          <TranslationsPanel
+            doc={doc}
+            onChange={setDoc}
+            readOnly={readOnly}
+            lang={targetLanguage(params.get('langue'))?.code ?? doc.languages?.find((l) => targetLanguage(l)) ?? 'en'}
+            onLang={(l) => setParam('langue', l)}
+            onlyMissing={params.get('manquants') === '1'}
+            onOnlyMissing={(on) => setParam('manquants', on ? '1' : '')}
+            draftVersion={draftVersion}
+          />
+        )}
         {tab === 'publication' && (
           <HistoryPanel
             org={org}
@@ -280,6 +298,50 @@ function ProblemsPanel({ problems, pending, dirty, stepText, onGo, fromPublish }
             </button>{' '}
             : {p.detail}
             {p.communes?.length ? ` (communes : ${p.communes.join(', ')})` : ''}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+type Warning = { field?: string; lang?: string; detail?: string };
+
+/**
+ * The translations missing in the journey's target languages: they never
+ * stop a publication (residents read the French text), so they are listed
+ * apart from the problems, by language, each language linked to the
+ * translation view showing only its missing texts.
+ */
+function WarningsPanel({ warnings, dirty, stepText }: { warnings: Warning[]; dirty: boolean; stepText: (id: string) => string }) {
+  if (warnings.length === 0) return null;
+  const byLang = warningsByLanguage(warnings);
+  const where = (w: Warning) => {
+    const p = placeProblem({ field: w.field ?? '' });
+    return `${p.step ? stepText(p.step) : 'Parcours'}${p.field ? ` — ${fieldLabel(p.field)}` : ''}`;
+  };
+  return (
+    <details className="fr-mb-3w jy-warning-list">
+      <summary>
+        {warnings.length} traduction{warnings.length > 1 ? 's' : ''} manquante{warnings.length > 1 ? 's' : ''} (n'empêche{warnings.length > 1 ? 'nt' : ''} pas la publication)
+        {dirty ? ' dans le brouillon enregistré' : ''}
+      </summary>
+      <p className="fr-text--sm fr-mb-1w">Les habitants qui lisent ces langues verront le texte français à la place.</p>
+      <ul>
+        {[...byLang].map(([lang, n]) => (
+          <li key={lang}>
+            <Link to={{ search: `?onglet=traductions&langue=${encodeURIComponent(lang)}&manquants=1` }}>
+              Traduire en {languageLabel(lang)} : {n} texte{n > 1 ? 's' : ''} manquant{n > 1 ? 's' : ''}
+            </Link>
+            <ul className="fr-text--sm">
+              {warnings
+                .filter((w) => w.lang === lang)
+                .map((w, i) => (
+                  <li key={i}>
+                    {where(w)} : {w.detail}
+                  </li>
+                ))}
+            </ul>
           </li>
         ))}
       </ul>

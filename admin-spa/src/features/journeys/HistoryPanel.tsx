@@ -67,7 +67,9 @@ export function HistoryPanel({ org, slug, draftVersion, dirty, readOnly, onPubli
     try {
       const v = unwrap(await api.client.POST('/api/v1/admin/organisations/{org}/journeys/{journey}/publish', { params: { path: { org, journey: slug } }, body: note.trim() ? { note: note.trim() } : {} }));
       setNote('');
-      await done(`Version ${v.number} publiée : les habitants la voient dès maintenant.`);
+      const w = v.warnings?.length ?? 0;
+      const untranslated = w > 0 ? ` ${w} traduction${w > 1 ? 's' : ''} manque${w > 1 ? 'nt' : ''} encore : ces textes s'affichent en français (voir « Traductions »).` : '';
+      await done(`Version ${v.number} publiée : les habitants la voient dès maintenant.${untranslated}`);
     } catch (err) {
       refused(err);
     } finally {

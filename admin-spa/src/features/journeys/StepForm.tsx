@@ -28,6 +28,7 @@ import {
 } from './model';
 import { ContactPointPicker, PickList, type Choice } from './Pickers';
 import type { ReviewOutcome } from './reviewModel';
+import { ReadabilityNote, useReadability, type Measured } from '../readability/readability';
 
 export const JY = 'jy';
 /** The id of a step's field, as validation problems name it (focusable from the problem list). */
@@ -56,7 +57,17 @@ export function StepForm({ org, doc, stepId, problems, pivots, readOnly, reviewe
     setIdDraft(stepId);
     setIdError('');
   }, [stepId]);
+  // The readability of the step's French sentences (not of labels).
+  const measured: Measured[] = step
+    ? [
+        { key: `${stepId}:text`, text: step.text ?? '' },
+        { key: `${stepId}:help`, text: step.help ?? '' },
+        { key: `${stepId}:outcome.explanation`, text: step.outcome?.explanation ?? '' },
+      ]
+    : [];
+  const readability = useReadability('fr', measured);
   if (!step) return <p>Choisissez une étape dans l'arbre.</p>;
+  const readabilityOf = (field: string) => <ReadabilityNote lang="fr" result={readability.get(`${stepId}:${field}`)} />;
 
   // The first problem of a field (and of its sub-fields for lists).
   const err = (field: string) => {
@@ -148,6 +159,7 @@ export function StepForm({ org, doc, stepId, problems, pivots, readOnly, reviewe
           stateRelatedMessage={err('text')}
           nativeInputProps={{ id: stepFieldId(stepId, 'text'), value: step.text ?? '', maxLength: step.kind === 'outcome' ? limits.title : limits.question, onChange: (e) => set((s) => ({ ...s, text: e.target.value })) }}
         />
+        {readabilityOf('text')}
         <Input
           label="Aide (facultatif)"
           hintText={`Une précision affichée sous la question. ${limits.help} caractères au plus.`}
@@ -156,6 +168,7 @@ export function StepForm({ org, doc, stepId, problems, pivots, readOnly, reviewe
           stateRelatedMessage={err('help')}
           nativeTextAreaProps={{ id: stepFieldId(stepId, 'help'), value: step.help ?? '', rows: 2, maxLength: limits.help, onChange: (e) => set((s) => ({ ...s, help: e.target.value || undefined })) }}
         />
+        {readabilityOf('help')}
 
         {step.kind === 'question' && (
           <fieldset className={`fr-fieldset app-bare${err('options') || errUnder('options') ? ' fr-fieldset--error' : ''}`} aria-labelledby="jy-options-legend" id={stepFieldId(stepId, 'options')} tabIndex={-1}>
@@ -219,6 +232,7 @@ export function StepForm({ org, doc, stepId, problems, pivots, readOnly, reviewe
               stateRelatedMessage={err('outcome.explanation')}
               nativeTextAreaProps={{ id: stepFieldId(stepId, 'outcome.explanation'), value: step.outcome?.explanation ?? '', rows: 4, maxLength: limits.explanation, onChange: (e) => setOutcome({ explanation: e.target.value }) }}
             />
+            {readabilityOf('outcome.explanation')}
             <Input
               label="Documents à préparer (facultatif)"
               hintText="Un document par ligne."

@@ -13,7 +13,7 @@ import "embed"
 
 // FS holds every data file of this folder (no Go source).
 //
-//go:embed *.csv *.tsv *.json *.gz SOURCES.md journeys/*.json
+//go:embed *.csv *.tsv *.json *.gz SOURCES.md journeys/*.json translations/*.csv
 var FS embed.FS
 
 // File names inside FS.
@@ -38,4 +38,12 @@ const (
 	SearchLexicon = "search_lexicon.csv"
 	// Journeys holds the demo journeys, one JSON file each.
 	Journeys = "journeys"
+	// ThemeTranslations, HelplineTranslations and PivotTranslations hold
+	// the national commons in the shipped languages other than French.
+	ThemeTranslations    = "translations/themes.csv"
+	HelplineTranslations = "translations/helplines.csv"
+	PivotTranslations    = "translations/pivot_types.csv"
+	// SearchLanguages holds the search's multilingual lexicon: stop words
+	// and words of the shipped languages mapped to French.
+	SearchLanguages = "search_languages.csv"
 )

@@ -5,18 +5,26 @@
 package searchtest
 
 import (
+	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/aiguillage/aiguillage/api/internal/admin"
 	"github.com/aiguillage/aiguillage/api/internal/commons"
+	"github.com/aiguillage/aiguillage/api/internal/commons/data"
 	"github.com/aiguillage/aiguillage/api/internal/directory"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
 	"github.com/aiguillage/aiguillage/api/internal/importer"
+	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/scalegen"
 	"github.com/aiguillage/aiguillage/api/internal/search"
 	"github.com/aiguillage/aiguillage/api/internal/store"
@@ -50,6 +58,9 @@ type Options struct {
 	// (scalegen: 10,000 contact points and 50 partners per unit), without
 	// its usage events.
 	Scale float64
+	// Journeys publishes the demo partners' journeys too, as `aiguillage
+	// demo` does: their outcomes are searchable with the partner.
+	Journeys bool
 	// StampEvery is how often the change stamp is polled (default 10 s).
 	StampEvery time.Duration
 	Logger     *slog.Logger
@@ -106,6 +117,12 @@ func Setup(ctx context.Context, opt Options) (*Env, error) {
 	}
 	knownPivot := func(code string) bool { _, ok := types[code]; return ok }
 	dir := directory.New(s, ref, knownPivot)
+	if opt.Journeys {
+		if err := seedJourneys(ctx, s, ref, dir, knownPivot); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	svc := search.New(search.Options{Source: s, Directory: dir, Detector: sh.Detector, Lexicon: sh.Lexicon, Pivots: sh.Pivots, Misses: s,
 		Generation: s.Generation, Stamp: s.ChangeStamp, StampEvery: opt.StampEvery, Logger: opt.Logger, Now: time.Now})
 	if err := svc.Refresh(ctx); err != nil {
@@ -117,3 +134,31 @@ func Setup(ctx context.Context, opt Options) (*Env, error) {
 
 // Close closes the database.
 func (e *Env) Close() error { return e.Store.Close() }
+
+// seedJourneys publishes the demo journeys shipped in the commons data.
+func seedJourneys(ctx context.Context, s *store.Store, ref *geo.Reference, dir *directory.Service, knownPivot func(string) bool) error {
+	svc := orientation.New(s, dir, admin.New(s, ref, knownPivot, time.Now), ref, knownPivot, time.Now)
+	entries, err := fs.ReadDir(data.FS, data.Journeys)
+	if err != nil {
+		return fmt.Errorf("demo journeys: %w", err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		b, err := data.FS.ReadFile(path.Join(data.Journeys, e.Name()))
+		if err != nil {
+			return fmt.Errorf("demo journey %s: %w", e.Name(), err)
+		}
+		var f orientation.SeedFile
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return fmt.Errorf("demo journey %s: %w", e.Name(), err)
+		}
+		if _, err := svc.Seed(ctx, f, "demo@aiguillage.fr"); err != nil {
+			return fmt.Errorf("demo journey %s: %w", e.Name(), err)
+		}
+	}
+	return nil
+}
