@@ -373,7 +373,9 @@ func (t *text) street(k int, strong bool) (replacement, bool) {
 }
 
 // numberBefore reports whether a street number ends just before index i:
-// "[nombre] ", "[nombre], ", "[nombre] bis ", "[nombre]b, ".
+// "[nombre] ", "[nombre], ", "[nombre] bis ", "[nombre]b, ". The placeholder
+// is recognised in any case, so that a text and its lower-case copy are
+// scrubbed alike ("[NOMBRE] rue X" is an address once lower-cased).
 func (t *text) numberBefore(i int) bool {
 	p := strings.TrimSuffix(t.s[:i], " ")
 	p = strings.TrimSuffix(p, ",")
@@ -383,13 +385,19 @@ func (t *text) numberBefore(i int) bool {
 	if w := trailingLetters(p); w != "" {
 		rest := p[:len(p)-len(w)]
 		switch {
-		case strings.HasSuffix(rest, Number) && isStreetSuffix(w, true):
+		case endsWithNumber(rest) && isStreetSuffix(w, true):
 			p = rest
-		case strings.HasSuffix(rest, Number+" ") && isStreetSuffix(w, false):
+		case strings.HasSuffix(rest, " ") && endsWithNumber(rest[:len(rest)-1]) && isStreetSuffix(w, false):
 			p = rest[:len(rest)-1]
 		}
 	}
-	return strings.HasSuffix(p, Number)
+	return endsWithNumber(p)
+}
+
+// endsWithNumber reports whether s ends with the Number placeholder, in any
+// case.
+func endsWithNumber(s string) bool {
+	return len(s) >= len(Number) && strings.EqualFold(s[len(s)-len(Number):], Number)
 }
 
 // trailingLetters returns the letters (and marks) s ends with.
