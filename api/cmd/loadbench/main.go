@@ -57,14 +57,14 @@ type options struct {
 
 func main() {
 	var o options
-	scales := flag.String("scales", envOr("BENCH_SCALES", "1"), "data scales to run, comma-separated (1 = 10,000 contact points, 50 partners, 1,000,000 events; env BENCH_SCALES)")
-	dialects := flag.String("dialects", envOr("BENCH_DIALECTS", "sqlite,postgres"), "databases, comma-separated (env BENCH_DIALECTS)")
+	scales := flag.String("scales", benchenv.Or("BENCH_SCALES", "1"), "data scales to run, comma-separated (1 = 10,000 contact points, 50 partners, 1,000,000 events; env BENCH_SCALES)")
+	dialects := flag.String("dialects", benchenv.Or("BENCH_DIALECTS", "sqlite,postgres"), "databases, comma-separated (env BENCH_DIALECTS)")
 	conc := flag.String("conc", "1,10,100", "closed-loop connection counts")
 	flag.DurationVar(&o.duration, "duration", envDuration("BENCH_DURATION", 3*time.Second), "each closed-loop step (env BENCH_DURATION; longer for steadier figures)")
 	flag.DurationVar(&o.warmup, "warmup", time.Second, "warm-up before each endpoint")
 	flag.DurationVar(&o.rateFor, "rate-duration", envDuration("BENCH_RATE_DURATION", 5*time.Second), "the open-loop search step at 200 req/s")
 	flag.DurationVar(&o.eventsFor, "events-duration", envDuration("BENCH_EVENTS_DURATION", 5*time.Second), "the event ingestion step")
-	flag.StringVar(&o.pgURL, "pg", envOr("AIGUILLAGE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server (a database bench_<scale>x is created on it, then dropped)")
+	flag.StringVar(&o.pgURL, "pg", benchenv.Or("AIGUILLAGE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server (a database bench_<scale>x is created on it, then dropped)")
 	flag.StringVar(&o.workDir, "work", "", "folder for the SQLite files (default: a temporary folder, removed)")
 	flag.StringVar(&o.out, "out", "bench/REPORT.md", "report file")
 	flag.StringVar(&o.recorded, "recorded", "bench/results-10x.json", "results of the opt-in 10× run: written when the run includes scale 10, shown in the scale table otherwise")
@@ -94,13 +94,6 @@ func main() {
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "loadbench:", err)
 	os.Exit(1)
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 func envDuration(k string, def time.Duration) time.Duration {

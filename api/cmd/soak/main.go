@@ -53,8 +53,8 @@ func main() {
 	var dbs string
 	flag.StringVar(&o.bin, "bin", "bin/aiguillage", "the aiguillage binary to soak")
 	flag.StringVar(&o.out, "out", "bench/SOAK.md", "report written here")
-	flag.StringVar(&o.pg, "pg", envOr("AIGUILLAGE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL server on which a scratch database is created")
-	flag.StringVar(&dbs, "db", envOr("SOAK_DATABASES", "postgres"), "databases to soak, one after the other: postgres, sqlite or both (postgres,sqlite)")
+	flag.StringVar(&o.pg, "pg", benchenv.Or("AIGUILLAGE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL server on which a scratch database is created")
+	flag.StringVar(&dbs, "db", benchenv.Or("SOAK_DATABASES", "postgres"), "databases to soak, one after the other: postgres, sqlite or both (postgres,sqlite)")
 	flag.DurationVar(&o.duration, "duration", envDuration("SOAK_DURATION", 10*time.Minute), "load duration, per database (SOAK_DURATION)")
 	flag.IntVar(&o.rate, "rate", envInt("SOAK_RATE", 100), "public requests per second (SOAK_RATE)")
 	flag.DurationVar(&o.adminEvery, "admin-every", envDuration("SOAK_ADMIN_EVERY", 5*time.Second), "one référent write (create or delete a theme) every (SOAK_ADMIN_EVERY)")
@@ -67,13 +67,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 func envDuration(k string, def time.Duration) time.Duration {

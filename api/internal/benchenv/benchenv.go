@@ -46,3 +46,11 @@ func LoadAverage() string {
 	}
 	return strings.Join(f[:3], " ")
 }
+
+// Or returns the environment variable k, or def when it is unset or empty.
+func Or(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
