@@ -78,7 +78,7 @@ test('journeys: build a two-question journey, fix the step at fault, publish, pr
   await tree.getByRole('button', { name: /Avez-vous un quotient familial/ }).click();
   await page.getByLabel('Le choix n° 1 mène à', { exact: true }).selectOption('');
   await page.getByLabel('Le choix n° 2 mène à', { exact: true }).selectOption('');
-  await page.getByRole('group', { name: "Créer l'étape où mène : Le choix n° 1 mène à" }).getByRole('button', { name: '+ Commune' }).click();
+  await page.getByRole('group', { name: "Créer l'étape où mène : Le choix n° 1 mène à" }).getByRole('button', { name: "+ Commune de l'habitant" }).click();
   await page.getByLabel('Une fois la commune connue, aller à', { exact: true }).selectOption({ label: 'Réponse : Demandez le tarif réduit à votre CAF' });
   await tree.getByRole('button', { name: /Avez-vous un quotient familial/ }).click();
   await page.getByLabel('Le choix n° 2 mène à', { exact: true }).selectOption({ label: 'Commune : Dans quelle commune habitez-vous ?' });

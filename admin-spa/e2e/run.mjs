@@ -139,6 +139,27 @@ test('sign-in page: wrong password, then sign in, accessible', async ({ page, fr
   await axe(page, 'tableau de bord');
 });
 
+test('accessibility statement linked from the footer', async ({ page, front }) => {
+  await page.goto(front + '/admin/');
+  await page.getByRole('link', { name: /Accessibilité : non conforme/ }).click();
+  await page.getByRole('heading', { level: 1, name: "Déclaration d'accessibilité" }).waitFor();
+  await page.getByText('Libre réponse 71120').waitFor();
+  await axe(page, "déclaration d'accessibilité");
+});
+
+test('sign-in page: a newcomer to the demonstration signs in with a demo account, without the README', async ({ page, front }) => {
+  await page.goto(front + '/admin/');
+  await page.getByRole('heading', { name: 'Version de démonstration' }).waitFor();
+  await axe(page, 'connexion (démonstration)');
+  await page.getByRole('button', { name: 'Administrateur de var' }).click();
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
+  await page.getByText('admin@var.demo.aiguillage.fr').first().waitFor();
+  // The demo partner is set up: no « Premiers pas » left.
+  await page.getByText('affichages du widget').waitFor();
+  assert((await page.getByRole('region', { name: 'Premiers pas' }).count()) === 0, 'the set-up demo partner is shown its first steps');
+});
+
 test('ProConnect button: official look, provider unavailable explained, accessible', async ({ page, front }) => {
   await page.goto(front + '/admin/connexion');
   const button = page.getByRole('link', { name: /S.identifier avec\s*ProConnect/ });

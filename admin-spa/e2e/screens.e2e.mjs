@@ -161,7 +161,12 @@ test('screens: organisation creation as the platform admin', async ({ page, fron
   await page.waitForURL(new RegExp(`/admin/o/${slug}$`));
   await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
   await page.waitForFunction((s) => document.querySelector('#org-switcher')?.value === s, slug);
+  // A new organisation is guided from its first contact point to the widget on its site.
+  const steps = page.getByRole('region', { name: 'Premiers pas' });
+  await steps.getByText('encore 4 étapes sur 4').waitFor();
   await axe(page, 'tableau de bord de la nouvelle organisation');
+  await steps.getByRole('link', { name: 'Ajouter un point de contact' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Nouveau point de contact' }).waitFor();
 });
 
 test('screens: organisation details as its admin (allowed origins)', async ({ page, front }) => {

@@ -22,6 +22,7 @@ import { EntryPointsPage } from './features/entry-points/EntryPointsPage';
 import { EntryPointPage } from './features/entry-points/EntryPointPage';
 import { CreateOrganisationPage, OrganisationDetailsPage } from './features/organisations/OrganisationPages';
 import { PortalsPage } from './features/portals/PortalsPage';
+import { AccessibilityPage } from './features/accessibility/AccessibilityPage';
 
 export const routes: RouteObject[] = [
   {
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
       { path: '/connexion', element: <LoginPage /> },
       { path: '/connexion/proconnect', element: <ProConnectCallbackPage /> },
       { path: '/invitation', element: <AcceptInvitationPage /> },
+      { path: '/accessibilite', element: <AccessibilityPage /> },
       {
         element: <RequireAuth />,
         children: [

@@ -1,6 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { session } from '../src/api/session';
 import { LoginPage } from '../src/features/auth/LoginPage';
 import { ProConnectCallbackPage } from '../src/features/auth/ProConnectCallbackPage';
@@ -80,5 +81,26 @@ describe('sign-in with ProConnect', () => {
     renderRoutes(api, routes, '/connexion/proconnect');
     expect((await screen.findAllByRole('alert'))[0]).toHaveTextContent('Le lien de connexion a expiré ou a déjà servi');
     expect(session.accessToken).toBeNull();
+  });
+
+  it('offers the demo accounts when the server runs the demonstration, and fills the form with one', async () => {
+    const demo = [
+      { email: 'admin@var.demo.aiguillage.fr', password: 'demo-var-admin-2026', role: 'Administrateur de var' },
+      { email: 'lecteur@var.demo.aiguillage.fr', password: 'demo-var-lecteur-2026', role: 'Lecteur de var' },
+    ];
+    const { api } = fakeApi((_req, url) => (url.pathname === '/api/v1/auth/providers' ? json(200, { password: true, proconnect: false, demo_accounts: demo }) : undefined));
+    const user = userEvent.setup();
+    renderRoutes(api, routes, '/connexion');
+    await screen.findByRole('heading', { name: 'Version de démonstration' });
+    await user.click(screen.getByRole('button', { name: 'Lecteur de var' }));
+    expect(screen.getByLabelText(/^Adresse électronique/)).toHaveValue('lecteur@var.demo.aiguillage.fr');
+    expect(screen.getByLabelText(/^Mot de passe/, { selector: 'input' })).toHaveValue('demo-var-lecteur-2026');
+  });
+
+  it('shows no demo accounts on a real server', async () => {
+    const { api, calls } = fakeApi(providers(false));
+    renderRoutes(api, routes, '/connexion');
+    await waitFor(() => expect(calls.some((c) => c.path === '/api/v1/auth/providers')).toBe(true));
+    expect(screen.queryByRole('heading', { name: 'Version de démonstration' })).not.toBeInTheDocument();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, fromContactPoint, isStale, toRequest, type AdminContactPoint } from '../src/features/contact-points/model';
+import { changedFields, fromContactPoint, isStale, staleBefore, toRequest, type AdminContactPoint } from '../src/features/contact-points/model';
 
 const cp: AdminContactPoint = {
   id: 'x',
@@ -35,5 +35,8 @@ describe('contact point model', () => {
     expect(isStale('2026-05-01', now)).toBe(true);
     expect(isStale('2026-06-28', now)).toBe(false);
     expect(isStale(undefined, now)).toBe(true);
+    expect(staleBefore(now)).toBe('2026-05-27'); // what the dashboard asks the API for
+    expect(isStale('2026-05-26T23:00:00Z', now)).toBe(true);
+    expect(isStale('2026-05-27', now)).toBe(false);
   });
 });

@@ -15,10 +15,11 @@ export const organisationKey = (org: string) => ['organisation', org] as const;
  * cache entry shared by « Apparence », the entry points, the organisation's
  * details and the journey history.
  */
-export function useOrganisation(org: string) {
+export function useOrganisation(org: string, enabled = true) {
   const api = useApi();
   return useQuery({
     queryKey: organisationKey(org),
+    enabled,
     queryFn: async (): Promise<LoadedOrganisation> => {
       const r = await api.client.GET('/api/v1/admin/organisations/{org}', { params: { path: { org } } });
       const o = unwrap(r);

@@ -431,7 +431,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List an organisation's contact points */
+        /**
+         * List an organisation's contact points
+         * @description `verified_before` keeps the contact points last verified before that instant and those never verified: an RFC 3339 date-time, or a date (YYYY-MM-DD) meaning its midnight UTC. `sort=verified_at` lists the never verified first, then the oldest verified; `-verified_at` the latest verified first, the never verified last. `total` counts every match.
+         */
         get: {
             parameters: {
                 query?: {
@@ -441,8 +444,10 @@ export interface paths {
                     pivot?: string;
                     /** @description Theme slug */
                     theme?: string;
+                    /** @description Not verified since (date or date-time) */
+                    verified_before?: string;
                     /** @description Sort order */
-                    sort?: "name" | "-name" | "updated_at" | "-updated_at";
+                    sort?: "name" | "-name" | "updated_at" | "-updated_at" | "verified_at" | "-verified_at";
                     /** @description Page size */
                     limit?: number;
                     /** @description Page start */
@@ -1466,7 +1471,7 @@ export interface paths {
         put?: never;
         /**
          * Invite someone (admins)
-         * @description Returns a single-use link valid 7 days, to hand over by any means (no e-mail is sent).
+         * @description Returns a single-use link valid 7 days, to hand over by any means (no e-mail is sent): the admin app's invitation page (AIGUILLAGE_ADMIN_URL, by default the public URL + /admin, then /invitation#token).
          */
         post: {
             parameters: {
@@ -4268,7 +4273,7 @@ export interface paths {
         };
         /**
          * Sign in with ProConnect
-         * @description Redirects the browser to ProConnect (authorization code flow with PKCE S256, state and nonce), the sign-in state sealed in a 10-minute HttpOnly cookie. `purpose=admin` (default) ends on the admin app, `/admin/connexion/proconnect#code=…`; `purpose=agent` ends on `/agent/callback#code=…`, a page that posts `{type: "aiguillage-agent", code}` (or `{type, error}`) to `window.opener` with targetOrigin `origin`, then closes. `origin` (agent only) is the page that opened the popup: the server's own origin or one of an organisation's allowed origins. Exchange the code with POST /api/v1/auth/proconnect/exchange within 60 seconds.
+         * @description Redirects the browser to ProConnect (authorization code flow with PKCE S256, state and nonce), the sign-in state sealed in a 10-minute HttpOnly cookie. `purpose=admin` (default) ends on the admin app, `/admin/connexion/proconnect#code=…` (under AIGUILLAGE_ADMIN_URL when set: its address + `/connexion/proconnect#code=…`); `purpose=agent` ends on `/agent/callback#code=…`, a page that posts `{type: "aiguillage-agent", code}` (or `{type, error}`) to `window.opener` with targetOrigin `origin`, then closes. `origin` (agent only) is the page that opened the popup: the server's own origin or one of an organisation's allowed origins. Exchange the code with POST /api/v1/auth/proconnect/exchange within 60 seconds.
          */
         get: {
             parameters: {
@@ -4346,7 +4351,7 @@ export interface paths {
         };
         /**
          * Sign-in methods
-         * @description Whether sign-in with ProConnect is offered (the admin app shows its button, the widget its agent mode). Public and cacheable.
+         * @description Whether sign-in with ProConnect is offered (the admin app shows its button, the widget its agent mode), and, on a demo server only (AIGUILLAGE_DEMO_MODE=true), the demo accounts and their published passwords. Public and cacheable (5 minutes).
          */
         get: {
             parameters: {
@@ -6406,6 +6411,12 @@ export interface components {
         };
         AuthProviders: {
             /**
+             * @description DemoAccounts are the demo accounts, whose passwords are published,
+             *     for the sign-in page to offer; only on a server in demo mode
+             *     (AIGUILLAGE_DEMO_MODE=true), absent otherwise.
+             */
+            demo_accounts?: components["schemas"]["DemoAccount"][];
+            /**
              * @description Password sign-in (POST /api/v1/auth/login) is always on.
              * @example true
              */
@@ -6589,6 +6600,17 @@ export interface components {
              */
             api_key?: string;
             portal?: components["schemas"]["Portal"];
+        };
+        DemoAccount: {
+            /** @example admin@var.demo.aiguillage.fr */
+            email?: string;
+            /** @example demo-var-admin-2026 */
+            password?: string;
+            /**
+             * @description Role says what the account may do, in French.
+             * @example Administrateur de var
+             */
+            role?: string;
         };
         Departement: {
             /** @example 83 */

@@ -10,6 +10,7 @@ import { useAuth } from '../auth/AuthContext';
 import { unwrap, errorMessage } from '../api/problem';
 import { fr } from '../i18n/fr';
 import { Page } from './Page';
+import { useOrganisation } from '../api/organisation';
 
 const brandTop = (
   <>
@@ -28,6 +29,7 @@ export function RootLayout() {
         id="pied-de-page"
         brandTop={brandTop}
         accessibility="non compliant"
+        accessibilityLinkProps={{ to: '/accessibilite' }}
         homeLinkProps={{ to: '/', title: 'Accueil — Aiguillage, espace référents' }}
         contentDescription="Aiguillage oriente les habitants vers la bonne administration. Cet espace permet aux référents de chaque partenaire de tenir à jour leurs points de contact."
         bottomItems={[{ text: 'Statistiques publiques', linkProps: { href: '/stats' } }]}
@@ -94,9 +96,9 @@ export function HomeRedirect() {
 const sections: { path: string; label: string; end?: boolean; admin?: boolean; platform?: boolean }[] = [
   { path: '', label: fr.nav.dashboard, end: true },
   { path: 'points-de-contact', label: fr.nav.contactPoints },
-  { path: 'themes', label: fr.nav.themes },
-  { path: 'points-d-entree', label: fr.nav.entryPoints },
   { path: 'parcours', label: fr.nav.journeys },
+  { path: 'points-d-entree', label: fr.nav.entryPoints },
+  { path: 'themes', label: fr.nav.themes },
   { path: 'signalements', label: fr.nav.reports },
   { path: 'avis', label: fr.nav.feedback },
   { path: 'recherches-sans-reponse', label: fr.nav.searchMisses },
@@ -125,6 +127,8 @@ export function OrgLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const role = roleIn(org);
+  // The name, once loaded (memberships carry only the slug); shared cache with the organisation screens.
+  const orgName = useOrganisation(org, !!role).data?.org.name;
 
   useEffect(() => {
     document.documentElement.lang = 'fr';
@@ -172,7 +176,7 @@ export function OrgLayout() {
             </Select>
           ) : (
             <p className="fr-mb-0">
-              Organisation : <strong>{org}</strong>
+              Organisation : <strong>{orgName || org}</strong>
             </p>
           )}
           <p className="fr-mb-0 fr-text--sm">

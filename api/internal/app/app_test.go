@@ -213,6 +213,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"aiguillage", "frobnicate"}, nil, "unknown command"},
 		{[]string{"aiguillage", "import"}, nil, "usage"},
 		{[]string{"aiguillage", "serve"}, map[string]string{"AIGUILLAGE_DATABASE_URL": "oracle://x"}, "AIGUILLAGE_DATABASE_URL"},
+		{[]string{"aiguillage", "serve"}, map[string]string{"AIGUILLAGE_ADMIN_URL": "/admin"}, "AIGUILLAGE_ADMIN_URL"},
 	}
 	for _, tt := range tests {
 		var out syncBuffer

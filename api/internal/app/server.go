@@ -97,7 +97,8 @@ func NewServer(ctx context.Context, cfg *config.Config, log *slog.Logger, s *sto
 		Search: finder, Impact: imp,
 		Logger: log, Directory: dir, Communes: ref, Readiness: readiness{s: s, draining: draining},
 		Accounts: acc, Admin: adm, Journeys: orientation.New(s, dir, adm, ref, knownPivot, time.Now), Previews: svc.previews, AdminOrigins: cfg.AdminOrigins, Now: time.Now, Generation: s.Generation,
-		Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, Version: Version,
+		Registry: reg, Gatherer: reg, BodyLimit: cfg.BodyLimit, PublicURL: cfg.PublicURL, AdminURL: cfg.AdminURL, Version: Version,
+		DemoAccounts: shownDemoAccounts(cfg.DemoMode),
 		PublicRateLimits: &httpapi.PublicRateLimits{
 			Read:   httpapi.RateLimit{Rate: cfg.PublicReadLimit.PerSecond, Burst: cfg.PublicReadLimit.Burst},
 			Write:  httpapi.RateLimit{Rate: cfg.PublicWriteLimit.PerSecond, Burst: cfg.PublicWriteLimit.Burst},

@@ -21,6 +21,7 @@ import (
 	"github.com/aiguillage/aiguillage/api/internal/directory"
 	"github.com/aiguillage/aiguillage/api/internal/domain"
 	"github.com/aiguillage/aiguillage/api/internal/geo"
+	"github.com/aiguillage/aiguillage/api/internal/httpapi"
 	"github.com/aiguillage/aiguillage/api/internal/orientation"
 	"github.com/aiguillage/aiguillage/api/internal/store"
 )
@@ -39,6 +40,35 @@ var demoAccounts = []demoAccount{
 	{"editeur@var.demo.aiguillage.fr", "demo-var-editeur-2026", "var", domain.RoleEditor, false},
 	{"lecteur@var.demo.aiguillage.fr", "demo-var-lecteur-2026", "var", domain.RoleViewer, false},
 	{"admin@lille.demo.aiguillage.fr", "demo-lille-admin-2026", "lille", domain.RoleAdmin, false},
+}
+
+// shownDemoAccounts are the demo accounts the sign-in page offers
+// (GET /api/v1/auth/providers): only in demo mode, the only one in which
+// they may log in.
+func shownDemoAccounts(demoMode bool) []httpapi.DemoAccount {
+	if !demoMode {
+		return nil
+	}
+	out := make([]httpapi.DemoAccount, len(demoAccounts))
+	for i, a := range demoAccounts {
+		out[i] = httpapi.DemoAccount{Email: a.Email, Password: a.Password, Role: a.label()}
+	}
+	return out
+}
+
+// label says in French what the account may do.
+func (a demoAccount) label() string {
+	switch {
+	case a.PlatformAdmin:
+		return "Administrateur de la plateforme"
+	case a.Role == domain.RoleAdmin:
+		return "Administrateur de " + a.Org
+	case a.Role == domain.RoleEditor:
+		return "Éditeur de " + a.Org
+	case a.Role == domain.RoleViewer:
+		return "Lecteur de " + a.Org
+	}
+	return string(a.Role) + " de " + a.Org
 }
 
 func runUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout io.Writer) error {

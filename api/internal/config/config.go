@@ -43,6 +43,10 @@ type Config struct {
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
 	AdminOrigins    []string
+	// AdminURL is where the référents' app is served (absolute, no
+	// trailing slash): invitation links and the ProConnect sign-in land
+	// on it. Default: PublicURL + "/admin".
+	AdminURL string
 	// DemoMode lets the demo accounts (published passwords) log in.
 	DemoMode bool
 	// EventsRetention is how long raw usage events, feedback and search
@@ -87,6 +91,7 @@ var Variables = []Variable{
 	{"AIGUILLAGE_DATABASE_URL", "sqlite:data/aiguillage.db", "Base de données : `postgres://user:pass@host:5432/db?sslmode=…` ou `sqlite:CHEMIN` (fichier SQLite embarqué, créé au besoin).", true},
 	{"AIGUILLAGE_ADDR", ":8080", "Adresse d'écoute HTTP.", false},
 	{"AIGUILLAGE_PUBLIC_URL", "http://localhost:8080", "URL publique de base (liens absolus, documentation, widget).", false},
+	{"AIGUILLAGE_ADMIN_URL", "", "URL où est servie l'application des référents (liens d'invitation, retour de la connexion avec ProConnect). Vide : AIGUILLAGE_PUBLIC_URL + /admin.", false},
 	{"AIGUILLAGE_LOG_LEVEL", "info", "Niveau de journalisation : debug, info, warn, error.", false},
 	{"AIGUILLAGE_LOG_FORMAT", "json", "Format des journaux : json ou text.", false},
 	{"AIGUILLAGE_SHUTDOWN_TIMEOUT", "15s", "Délai laissé aux requêtes en cours lors d'un arrêt (SIGTERM).", false},
@@ -165,6 +170,11 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("AIGUILLAGE_PUBLIC_URL: %q is not an http(s) URL", c.PublicURL))
+	}
+	if c.AdminURL = strings.TrimRight(must("AIGUILLAGE_ADMIN_URL"), "/"); c.AdminURL == "" {
+		c.AdminURL = c.PublicURL + "/admin"
+	} else if u, err := url.Parse(c.AdminURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(c.AdminURL, "?#") {
+		errs = append(errs, fmt.Errorf("AIGUILLAGE_ADMIN_URL: %q is not an absolute http(s) URL (no query, no fragment) such as https://admin.example.fr", c.AdminURL))
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(must("AIGUILLAGE_LOG_LEVEL"))); err != nil {
 		errs = append(errs, fmt.Errorf("AIGUILLAGE_LOG_LEVEL: %w", err))

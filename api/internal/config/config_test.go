@@ -47,6 +47,7 @@ func TestInvalid(t *testing.T) {
 		{"database scheme", "AIGUILLAGE_DATABASE_URL", "mysql://x"},
 		{"address", "AIGUILLAGE_ADDR", "8080"},
 		{"public url", "AIGUILLAGE_PUBLIC_URL", "localhost"},
+		{"admin url", "AIGUILLAGE_ADMIN_URL", "/admin"},
 		{"log level", "AIGUILLAGE_LOG_LEVEL", "loud"},
 		{"log format", "AIGUILLAGE_LOG_FORMAT", "xml"},
 		{"timeout", "AIGUILLAGE_SHUTDOWN_TIMEOUT", "-1s"},
@@ -108,5 +109,43 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "203.0.113.0/24 2001:db8::/32" {
 		t.Fatalf("TrustedProxies = %v", got)
+	}
+}
+
+func TestAdminURL(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // empty: refused
+	}{
+		{"default", nil, "http://localhost:8080/admin"},
+		{"default follows the public URL", map[string]string{"AIGUILLAGE_PUBLIC_URL": "https://orientation.exemple.fr/"},
+			"https://orientation.exemple.fr/admin"},
+		{"explicit, trailing slash trimmed", map[string]string{"AIGUILLAGE_PUBLIC_URL": "https://orientation.exemple.fr",
+			"AIGUILLAGE_ADMIN_URL": "https://referents.exemple.fr/"}, "https://referents.exemple.fr"},
+		{"explicit with a path", map[string]string{"AIGUILLAGE_ADMIN_URL": "https://www.exemple.fr/back-office/"},
+			"https://www.exemple.fr/back-office"},
+		{"relative", map[string]string{"AIGUILLAGE_ADMIN_URL": "/admin"}, ""},
+		{"no scheme", map[string]string{"AIGUILLAGE_ADMIN_URL": "referents.exemple.fr"}, ""},
+		{"not http", map[string]string{"AIGUILLAGE_ADMIN_URL": "ftp://referents.exemple.fr"}, ""},
+		{"query", map[string]string{"AIGUILLAGE_ADMIN_URL": "https://referents.exemple.fr/?x=1"}, ""},
+		{"fragment", map[string]string{"AIGUILLAGE_ADMIN_URL": "https://referents.exemple.fr/#/"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(tt.env))
+			if tt.want == "" {
+				if err == nil || !strings.Contains(err.Error(), "AIGUILLAGE_ADMIN_URL") {
+					t.Fatalf("err = %v, want one naming AIGUILLAGE_ADMIN_URL", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.AdminURL != tt.want {
+				t.Fatalf("AdminURL = %q, want %q", c.AdminURL, tt.want)
+			}
+		})
 	}
 }

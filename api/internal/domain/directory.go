@@ -496,7 +496,12 @@ type ContactPointFilter struct {
 	NearestDepartement string
 	// Query keeps contact points whose name contains it (case-insensitive).
 	Query string
-	// Sort: name, -name, updated_at, -updated_at (default: emergency rank, then name).
+	// VerifiedBefore keeps contact points last verified before it, and
+	// those never verified.
+	VerifiedBefore *time.Time
+	// Sort: name, -name, updated_at, -updated_at, verified_at (never
+	// verified first), -verified_at (never verified last); default:
+	// emergency rank, then name.
 	Sort          string
 	Offset, Limit int
 	// SkipTotal spares the count of all matches (returned as 0) when the

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -142,6 +143,8 @@ func adminContactPointDTO(c *domain.ContactPoint) AdminContactPoint {
 type adminHandlers struct {
 	svc       *admin.Service
 	publicURL string
+	// adminURL is where the référents' app is served (invitation links).
+	adminURL string
 }
 
 func versionETag(v int) string { return `"` + strconv.Itoa(v) + `"` }
@@ -176,38 +179,59 @@ func pageParams(c echo.Context, v *domain.Validation) (offset, limit int) {
 	return offset, limit
 }
 
+// instantParam reads an RFC 3339 date-time, or a YYYY-MM-DD date meaning
+// its midnight UTC; empty: nil. ok is false for anything else.
+func instantParam(raw string) (t *time.Time, ok bool) {
+	if raw == "" {
+		return nil, true
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339Nano} {
+		if v, err := time.Parse(layout, raw); err == nil {
+			v = v.UTC()
+			return &v, true
+		}
+	}
+	return nil, false
+}
+
 // listContactPoints godoc
 //
-//	@Summary	List an organisation's contact points
-//	@Tags		admin
-//	@Security	BearerAuth
-//	@Produce	json
-//	@Param		org		path		string	true	"Organisation slug"
-//	@Param		q		query		string	false	"Part of the name"
-//	@Param		pivot	query		string	false	"Kind of office"
-//	@Param		theme	query		string	false	"Theme slug"
-//	@Param		sort	query		string	false	"Sort order"	Enums(name,-name,updated_at,-updated_at)
-//	@Param		limit	query		int		false	"Page size"		minimum(1)	maximum(200)	default(50)
-//	@Param		offset	query		int		false	"Page start"	minimum(0)	default(0)
-//	@Success	200		{object}	AdminContactPointList
-//	@Failure	400		{object}	Problem
-//	@Failure	401		{object}	Problem
-//	@Failure	404		{object}	Problem
-//	@Router		/api/v1/admin/organisations/{org}/contact-points [get]
+//	@Summary		List an organisation's contact points
+//	@Description	`verified_before` keeps the contact points last verified before that instant and those never verified: an RFC 3339 date-time, or a date (YYYY-MM-DD) meaning its midnight UTC. `sort=verified_at` lists the never verified first, then the oldest verified; `-verified_at` the latest verified first, the never verified last. `total` counts every match.
+//	@Tags			admin
+//	@Security		BearerAuth
+//	@Produce		json
+//	@Param			org				path		string	true	"Organisation slug"
+//	@Param			q				query		string	false	"Part of the name"
+//	@Param			pivot			query		string	false	"Kind of office"
+//	@Param			theme			query		string	false	"Theme slug"
+//	@Param			verified_before	query		string	false	"Not verified since (date or date-time)"	example(2026-01-01)
+//	@Param			sort			query		string	false	"Sort order"								Enums(name,-name,updated_at,-updated_at,verified_at,-verified_at)
+//	@Param			limit			query		int		false	"Page size"									minimum(1)	maximum(200)	default(50)
+//	@Param			offset			query		int		false	"Page start"								minimum(0)	default(0)
+//	@Success		200				{object}	AdminContactPointList
+//	@Failure		400				{object}	Problem
+//	@Failure		401				{object}	Problem
+//	@Failure		404				{object}	Problem
+//	@Router			/api/v1/admin/organisations/{org}/contact-points [get]
 func (h *adminHandlers) listContactPoints(c echo.Context) error {
 	var v domain.Validation
 	offset, limit := pageParams(c, &v)
 	sort := c.QueryParam("sort")
 	switch sort {
-	case "", "name", "-name", "updated_at", "-updated_at":
+	case "", "name", "-name", "updated_at", "-updated_at", "verified_at", "-verified_at":
 	default:
-		v.Add("sort", "doit valoir name, -name, updated_at ou -updated_at")
+		v.Add("sort", "doit valoir name, -name, updated_at, -updated_at, verified_at ou -verified_at")
+	}
+	verifiedBefore, ok := instantParam(c.QueryParam("verified_before"))
+	if !ok {
+		v.Add("verified_before", "date attendue au format AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ssZ (RFC 3339)")
 	}
 	if err := v.Err("Paramètres invalides."); err != nil {
 		return err
 	}
 	f := domain.ContactPointFilter{Query: c.QueryParam("q"), Pivot: c.QueryParam("pivot"), Theme: c.QueryParam("theme"),
-		Sort: sort, Offset: offset, Limit: limit}
+		VerifiedBefore: verifiedBefore, Sort: sort, Offset: offset, Limit: limit}
 	cps, total, err := h.svc.ListContactPoints(c.Request().Context(), actor(c), c.Param("org"), f)
 	if err != nil {
 		return err

@@ -171,7 +171,7 @@ func (h *adminHandlers) removeMember(c echo.Context) error {
 // invite godoc
 //
 //	@Summary		Invite someone (admins)
-//	@Description	Returns a single-use link valid 7 days, to hand over by any means (no e-mail is sent).
+//	@Description	Returns a single-use link valid 7 days, to hand over by any means (no e-mail is sent): the admin app's invitation page (AIGUILLAGE_ADMIN_URL, by default the public URL + /admin, then /invitation#token).
 //	@Tags			admin
 //	@Security		BearerAuth
 //	@Accept			json
@@ -194,7 +194,7 @@ func (h *adminHandlers) invite(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, InvitationResponse{ID: inv.ID, Email: inv.Email, Role: string(inv.Role),
-		ExpiresAt: inv.ExpiresAt.Format(time.RFC3339), Token: token, URL: h.publicURL + "/admin/invitation#" + token})
+		ExpiresAt: inv.ExpiresAt.Format(time.RFC3339), Token: token, URL: h.adminURL + "/invitation#" + token})
 }
 
 // auditLog godoc

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -65,7 +66,9 @@ const (
 	statePath    = "/api/v1/auth/proconnect"
 	targetCookie = "aiguillage_agent_target"
 	agentPage    = "/agent/callback"
-	adminLanding = "/admin/connexion/proconnect"
+	// adminLanding is the admin app's sign-in landing page, under its
+	// address (Deps.AdminURL); without one, on this server.
+	adminLanding = "/connexion/proconnect"
 )
 
 // Error codes a sign-in ends with, in the landing page's fragment
@@ -87,7 +90,19 @@ type AuthProviders struct {
 	Password bool `json:"password" example:"true"`
 	// ProConnect is true when GET /api/v1/auth/proconnect/start works.
 	ProConnect bool `json:"proconnect" example:"true"`
+	// DemoAccounts are the demo accounts, whose passwords are published,
+	// for the sign-in page to offer; only on a server in demo mode
+	// (AIGUILLAGE_DEMO_MODE=true), absent otherwise.
+	DemoAccounts []DemoAccount `json:"demo_accounts,omitempty"`
 } // @name AuthProviders
+
+// DemoAccount is an account of the demo, with its published password.
+type DemoAccount struct {
+	Email    string `json:"email" example:"admin@var.demo.aiguillage.fr"`
+	Password string `json:"password" example:"demo-var-admin-2026"`
+	// Role says what the account may do, in French.
+	Role string `json:"role" example:"Administrateur de var"`
+} // @name DemoAccount
 
 // LoginCodeRequest exchanges a single-use login code for a session.
 type LoginCodeRequest struct {
@@ -99,10 +114,14 @@ type proconnectHandlers struct {
 	// own is the server's origin, always allowed for agents.
 	own    string
 	secure bool
-	auth   *authHandlers
-	now    func() time.Time
-	log    *slog.Logger
-	page   *template.Template
+	// landing is where an admin sign-in ends (the admin app's page).
+	landing string
+	// demo are the demo accounts shown on the sign-in page (demo mode).
+	demo []DemoAccount
+	auth *authHandlers
+	now  func() time.Time
+	log  *slog.Logger
+	page *template.Template
 }
 
 func newProConnectHandlers(d Deps, auth *authHandlers) (*proconnectHandlers, error) {
@@ -110,7 +129,13 @@ func newProConnectHandlers(d Deps, auth *authHandlers) (*proconnectHandlers, err
 	if now == nil {
 		now = time.Now
 	}
-	h := &proconnectHandlers{pc: d.ProConnect, auth: auth, now: now, log: d.Logger}
+	h := &proconnectHandlers{pc: d.ProConnect, auth: auth, now: now, log: d.Logger, demo: d.DemoAccounts}
+	// Without an admin URL, the sign-in lands on this server's /admin/,
+	// whatever address the browser reached it by.
+	h.landing = "/admin" + adminLanding
+	if d.AdminURL != "" {
+		h.landing = strings.TrimRight(d.AdminURL, "/") + adminLanding
+	}
 	if h.pc == nil {
 		return h, nil
 	}
@@ -141,20 +166,21 @@ func (h *proconnectHandlers) rateLimit() RateLimit {
 // providers godoc
 //
 //	@Summary		Sign-in methods
-//	@Description	Whether sign-in with ProConnect is offered (the admin app shows its button, the widget its agent mode). Public and cacheable.
+//	@Description	Whether sign-in with ProConnect is offered (the admin app shows its button, the widget its agent mode), and, on a demo server only (AIGUILLAGE_DEMO_MODE=true), the demo accounts and their published passwords. Public and cacheable (5 minutes).
 //	@Tags			auth
 //	@Produce		json
 //	@Success		200	{object}	AuthProviders
 //	@Router			/api/v1/auth/providers [get]
 func (h *proconnectHandlers) providers(c echo.Context) error {
+	// Short: the demo accounts disappear soon after demo mode is turned off.
 	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
-	return c.JSON(http.StatusOK, AuthProviders{Password: true, ProConnect: h.pc != nil})
+	return c.JSON(http.StatusOK, AuthProviders{Password: true, ProConnect: h.pc != nil, DemoAccounts: h.demo})
 }
 
 // start godoc
 //
 //	@Summary		Sign in with ProConnect
-//	@Description	Redirects the browser to ProConnect (authorization code flow with PKCE S256, state and nonce), the sign-in state sealed in a 10-minute HttpOnly cookie. `purpose=admin` (default) ends on the admin app, `/admin/connexion/proconnect#code=…`; `purpose=agent` ends on `/agent/callback#code=…`, a page that posts `{type: "aiguillage-agent", code}` (or `{type, error}`) to `window.opener` with targetOrigin `origin`, then closes. `origin` (agent only) is the page that opened the popup: the server's own origin or one of an organisation's allowed origins. Exchange the code with POST /api/v1/auth/proconnect/exchange within 60 seconds.
+//	@Description	Redirects the browser to ProConnect (authorization code flow with PKCE S256, state and nonce), the sign-in state sealed in a 10-minute HttpOnly cookie. `purpose=admin` (default) ends on the admin app, `/admin/connexion/proconnect#code=…` (under AIGUILLAGE_ADMIN_URL when set: its address + `/connexion/proconnect#code=…`); `purpose=agent` ends on `/agent/callback#code=…`, a page that posts `{type: "aiguillage-agent", code}` (or `{type, error}`) to `window.opener` with targetOrigin `origin`, then closes. `origin` (agent only) is the page that opened the popup: the server's own origin or one of an organisation's allowed origins. Exchange the code with POST /api/v1/auth/proconnect/exchange within 60 seconds.
 //	@Tags			auth
 //	@Param			purpose	query	string	false	"Where the result goes"	Enums(admin, agent)
 //	@Param			origin	query	string	false	"Origin of the page that opened the agent popup, such as https://www.exemple.fr"
@@ -313,7 +339,7 @@ func (h *proconnectHandlers) finish(c echo.Context, st *proconnect.State, code, 
 	hd.Set(echo.HeaderCacheControl, "no-store")
 	hd.Set("Referrer-Policy", "no-referrer")
 	if st.Purpose != proconnect.PurposeAgent {
-		return c.Redirect(http.StatusFound, adminLanding+"#"+frag.Encode())
+		return c.Redirect(http.StatusFound, h.landing+"#"+frag.Encode())
 	}
 	sealed, err := proconnect.SealTarget(h.pc.Sealer, st.Origin, h.now())
 	if err != nil {

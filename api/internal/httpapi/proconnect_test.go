@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -133,7 +134,8 @@ type pcEnv struct {
 
 const partnerOrigin = "https://www.partenaire-a.fr"
 
-func newPCEnv(t *testing.T, s *store.Store) *pcEnv {
+// newPCEnv builds it over s; opts adjust the server's dependencies.
+func newPCEnv(t *testing.T, s *store.Store, opts ...func(*httpapi.Deps)) *pcEnv {
 	t.Helper()
 	m, err := mockoidc.NewServer(nil)
 	if err != nil {
@@ -172,6 +174,9 @@ func newPCEnv(t *testing.T, s *store.Store) *pcEnv {
 		d.PublicURL = srv.URL
 		d.ProConnect = &httpapi.ProConnect{Client: client, Accounts: d.Accounts.(*accounts.Service), Sealer: sealer, Origins: s,
 			RateLimit: httpapi.RateLimit{Rate: 1000, Burst: 1000}}
+		for _, o := range opts {
+			o(d)
+		}
 	})
 	handler = e.handler
 	e.orgA.AllowedOrigins = []string{partnerOrigin}
@@ -554,6 +559,64 @@ func TestProConnectSignIn(t *testing.T) {
 	})
 }
 
+// TestProConnectAdminURL: with the admin app hosted apart
+// (AIGUILLAGE_ADMIN_URL), an admin sign-in ends on its page, a success as
+// a refusal; the agent popup still lands on the server's own page.
+func TestProConnectAdminURL(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		const app = "https://referents.exemple.fr/back-office"
+		p := newPCEnv(t, s, func(d *httpapi.Deps) { d.AdminURL = app + "/" })
+		landing := func(t *testing.T, c *http.Client, u string) *url.URL {
+			t.Helper()
+			resp, body := get(t, c, u)
+			if resp.StatusCode != http.StatusFound {
+				t.Fatalf("sign-in stopped at %s: %d %s", resp.Request.URL, resp.StatusCode, body)
+			}
+			loc, err := url.Parse(resp.Header.Get("Location"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return loc
+		}
+		stop := "/back-office/connexion/proconnect"
+
+		p.idp.QueueUser(agentUser{sub: "agent-editor", email: "a-editor@exemple.fr", verified: ptr(true)})
+		loc := landing(t, browser(t, stop), p.url+"/api/v1/auth/proconnect/start?purpose=admin")
+		frag, _ := url.ParseQuery(loc.Fragment)
+		if got := loc.Scheme + "://" + loc.Host + loc.Path; got != app+"/connexion/proconnect" || frag.Get("code") == "" || loc.RawQuery != "" {
+			t.Fatalf("landed on %s", loc)
+		}
+		if status, tr := p.exchange(t, frag.Get("code")); status != http.StatusOK || p.me(t, tr.AccessToken).Email != "a-editor@exemple.fr" {
+			t.Fatalf("exchange: %d", status)
+		}
+
+		// A refusal lands there too.
+		p.idp.QueueUser(agentUser{sub: "inconnu", email: "inconnu@exemple.fr", verified: ptr(true)})
+		if loc := landing(t, browser(t, stop), p.url+"/api/v1/auth/proconnect/start"); loc.String() != app+"/connexion/proconnect#error=unknown_account" {
+			t.Fatalf("refusal landed on %s", loc)
+		}
+		// So does a callback without its cookie.
+		if loc := landing(t, browser(t, stop), p.url+"/api/v1/auth/proconnect/callback?code=x&state=y"); loc.String() != app+"/connexion/proconnect#error=invalid_state" {
+			t.Fatalf("callback without cookie landed on %s", loc)
+		}
+		// The agent popup's page is the server's, not the admin app's.
+		p.idp.QueueUser(agentUser{sub: "agent-viewer", email: "a-viewer@exemple.fr"})
+		path, frag := p.landing(t, browser(t), "purpose=agent&origin="+url.QueryEscape(partnerOrigin))
+		if path != "/agent/callback" || frag.Get("code") == "" {
+			t.Fatalf("agent landed on %s %v", path, frag)
+		}
+
+		// Invitation links open the admin app where it is hosted.
+		adm := p.login(t, "a-admin").AccessToken
+		rec := p.do(t, http.MethodPost, "/api/v1/admin/organisations/partenaire-a/invitations", adm, `{"email":"loin@exemple.fr","role":"viewer"}`)
+		var inv httpapi.InvitationResponse
+		mustJSON(t, rec.Body.Bytes(), &inv)
+		if rec.Code != http.StatusCreated || inv.URL != app+"/invitation#"+inv.Token {
+			t.Fatalf("invitation: %d %+v", rec.Code, inv)
+		}
+	})
+}
+
 // TestProConnectExchangeThrottled: failed exchanges count against the
 // client's address like refused passwords.
 func TestProConnectExchangeThrottled(t *testing.T) {
@@ -581,5 +644,47 @@ func TestProConnectOff(t *testing.T) {
 		if rec.Code != http.StatusNotFound {
 			t.Errorf("%s: %d", u, rec.Code)
 		}
+	}
+}
+
+// TestAuthProvidersDemoAccounts: the sign-in page learns the demo accounts
+// from the providers only on a demo server; otherwise the key is absent.
+func TestAuthProvidersDemoAccounts(t *testing.T) {
+	demo := []httpapi.DemoAccount{
+		{Email: "plateforme@demo.aiguillage.fr", Password: "demo-plateforme-2026", Role: "Administrateur de la plateforme"},
+		{Email: "admin@var.demo.aiguillage.fr", Password: "demo-var-admin-2026", Role: "Administrateur de var"},
+	}
+	tests := []struct {
+		name string
+		demo []httpapi.DemoAccount
+	}{
+		{"demo mode", demo},
+		{"not in demo mode", nil},
+		{"demo mode without accounts", []httpapi.DemoAccount{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAdminEnv(t, storetest.New(t, store.SQLite), func(d *httpapi.Deps) { d.DemoAccounts = tt.demo })
+			rec := e.do(t, http.MethodGet, "/api/v1/auth/providers", "", "")
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+			var raw map[string]json.RawMessage
+			mustJSON(t, rec.Body.Bytes(), &raw)
+			var got httpapi.AuthProviders
+			mustJSON(t, rec.Body.Bytes(), &got)
+			want := tt.demo
+			if len(want) == 0 {
+				want = nil
+			}
+			if _, present := raw["demo_accounts"]; present != (want != nil) || !reflect.DeepEqual(got.DemoAccounts, want) {
+				t.Fatalf("providers: %s", rec.Body)
+			}
+			// Short-lived in caches: the accounts go soon after demo mode does.
+			var maxAge int
+			if _, err := fmt.Sscanf(rec.Header().Get("Cache-Control"), "public, max-age=%d", &maxAge); err != nil || maxAge > 300 {
+				t.Fatalf("Cache-Control %q", rec.Header().Get("Cache-Control"))
+			}
+		})
 	}
 }

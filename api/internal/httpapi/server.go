@@ -66,7 +66,15 @@ type Deps struct {
 	// BodyLimit caps request bodies, in bytes.
 	BodyLimit int64
 	PublicURL string
-	Version   string
+	// AdminURL is where the référents' app is served (absolute, no
+	// trailing slash): invitation links and the ProConnect sign-in land
+	// on it. Empty: PublicURL + "/admin", and the sign-in lands on
+	// /admin/ of this server.
+	AdminURL string
+	Version  string
+	// DemoAccounts are shown on the sign-in page
+	// (GET /api/v1/auth/providers): set only in demo mode.
+	DemoAccounts []DemoAccount
 	// Generation changes when public data changes; public reads are cached
 	// in memory while it stays the same (nil: no response cache).
 	Generation func() uint64
@@ -140,7 +148,7 @@ func New(d Deps) (*Server, error) {
 		adminApp:       adminApp,
 		public:         &publicHandlers{dir: d.Directory, communes: d.Communes, pivots: pivots, commons: translations},
 		auth:           &authHandlers{accounts: d.Accounts, now: d.Now},
-		admin:          &adminHandlers{svc: d.Admin, publicURL: d.PublicURL},
+		admin:          &adminHandlers{svc: d.Admin, publicURL: d.PublicURL, adminURL: adminURL(d)},
 		journeys:       &journeyHandlers{svc: d.Journeys, communes: d.Communes, previews: d.Previews},
 		search:         &searchHandlers{svc: d.Search, communes: d.Communes, commons: translations},
 		ops:            &opsHandlers{ready: d.Readiness, spec: openapiSpec, home: home, info: HomeInfo{PublicURL: d.PublicURL, Version: d.Version}},
@@ -218,6 +226,15 @@ func New(d Deps) (*Server, error) {
 	s.routes(e)
 	s.echo = e
 	return s, nil
+}
+
+// adminURL is where the référents' app is served: d.AdminURL, else
+// under /admin/ of the public URL.
+func adminURL(d Deps) string {
+	if d.AdminURL != "" {
+		return strings.TrimRight(d.AdminURL, "/")
+	}
+	return d.PublicURL + "/admin"
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -514,6 +514,9 @@ func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilt
 		sub := s.r.Model(&coverageRow{}).Select("contact_point_id").Where("level = ? AND code = ?", levelNearest, f.NearestDepartement)
 		q = q.Where("id IN (?)", sub)
 	}
+	if f.VerifiedBefore != nil {
+		q = q.Where("(verified_at IS NULL OR verified_at < ?)", f.VerifiedBefore.UTC())
+	}
 	var total int64
 	if !f.SkipTotal {
 		if err := q.Count(&total).Error; err != nil {
@@ -532,6 +535,12 @@ func (s *Store) FindContactPoints(ctx context.Context, f domain.ContactPointFilt
 	switch f.Sort {
 	case "name", "-name", "updated_at", "-updated_at":
 		order = []clause.OrderByColumn{{Column: clause.Column{Name: strings.TrimPrefix(f.Sort, "-")}, Desc: strings.HasPrefix(f.Sort, "-")}}
+	case "verified_at":
+		// Never verified first: explicit, as PostgreSQL puts nulls last
+		// in ascending order and SQLite first.
+		order = []clause.OrderByColumn{{Column: clause.Column{Name: "verified_at ASC NULLS FIRST", Raw: true}}}
+	case "-verified_at":
+		order = []clause.OrderByColumn{{Column: clause.Column{Name: "verified_at DESC NULLS LAST", Raw: true}}}
 	}
 	order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "id"}})
 	var rows []contactPointRow

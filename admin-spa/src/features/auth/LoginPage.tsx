@@ -9,11 +9,13 @@ import { useAuth } from '../../auth/AuthContext';
 import { ApiError, errorMessage, fieldErrors } from '../../api/problem';
 import { PublicHeader } from '../../layout/Shell';
 import { Page } from '../../layout/Page';
-import { proconnectStartUrl, useProConnectEnabled } from './proconnect';
+import { proconnectStartUrl, useAuthProviders } from './proconnect';
 
 export function LoginPage() {
   const { api, status, signIn, endedReason } = useAuth();
-  const proconnect = useProConnectEnabled(api);
+  const providers = useAuthProviders(api);
+  const proconnect = providers.proconnect === true;
+  const demo = providers.demo_accounts ?? [];
   const location = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -68,6 +70,33 @@ export function LoginPage() {
                   <p className="fr-text--sm">Connectez-vous avec votre compte professionnel ProConnect. Votre adresse doit être celle de votre compte Aiguillage, ou celle à laquelle votre organisation vous a invité.</p>
                   <ProConnectButton url={proconnectStartUrl} />
                   <p className="fr-hr-or fr-mt-3w">ou</p>
+                </section>
+              )}
+              {demo.length > 0 && (
+                <section aria-labelledby="demo-title" className="fr-callout fr-mb-4w">
+                  <h2 id="demo-title" className="fr-callout__title fr-h5">
+                    Version de démonstration
+                  </h2>
+                  <p className="fr-text--sm">Ce serveur de démonstration ouvre ces comptes fictifs à tous. Choisissez-en un pour remplir le formulaire, puis « Se connecter ».</p>
+                  <ul className="fr-btns-group fr-btns-group--sm fr-btns-group--inline-md fr-mb-0">
+                    {demo.map((a) => (
+                      <li key={a.email}>
+                        <Button
+                          type="button"
+                          priority="secondary"
+                          size="small"
+                          title={a.email}
+                          onClick={() => {
+                            setEmail(a.email ?? '');
+                            setPassword(a.password ?? '');
+                            setError(null);
+                          }}
+                        >
+                          {a.role}
+                        </Button>
+                      </li>
+                    ))}
+                  </ul>
                 </section>
               )}
               <form onSubmit={onSubmit} noValidate>

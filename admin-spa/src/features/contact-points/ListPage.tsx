@@ -13,7 +13,7 @@ import { Pager, pageOf } from '../../components/Pager';
 import { fr, formatDate } from '../../i18n/fr';
 import { useThemes } from '../../api/themes';
 import { useContactPoints, type ListQuery } from './api';
-import { isStale } from './model';
+import { isStale, staleBefore } from './model';
 import { AgentOnlyBadge } from './VisibilityPicker';
 import { contactPointExportFormats, exportContactPoints } from './exports';
 
@@ -30,11 +30,12 @@ export function ContactPointListPage() {
   const pivot = params.get('type') ?? '';
   const theme = params.get('theme') ?? '';
   const sort = (params.get('tri') as Sort | null) ?? 'name';
+  const stale = params.get('verification') === 'a-verifier';
   const [draft, setDraft] = useState({ q, pivot });
   useEffect(() => setDraft({ q, pivot }), [q, pivot]);
 
   const themes = useThemes(org);
-  const list = useContactPoints(org, { q: q || undefined, pivot: pivot || undefined, theme: theme || undefined, sort, limit: PAGE, offset: (page - 1) * PAGE });
+  const list = useContactPoints(org, { q: q || undefined, pivot: pivot || undefined, theme: theme || undefined, verified_before: stale ? staleBefore() : undefined, sort, limit: PAGE, offset: (page - 1) * PAGE });
 
   const update = (patch: Record<string, string>) => {
     const p = new URLSearchParams(params);
@@ -49,7 +50,7 @@ export function ContactPointListPage() {
 
   const total = list.data?.total ?? 0;
   const rows = list.data?.contact_points ?? [];
-  const filtered = q || pivot || theme;
+  const filtered = q || pivot || theme || stale;
 
   return (
     <Page
@@ -80,11 +81,17 @@ export function ContactPointListPage() {
             </option>
           ))}
         </Select>
+        <Select label="Vérification" hint="Plus de 6 mois" nativeSelectProps={{ value: stale ? 'a-verifier' : '', onChange: (e) => update({ verification: e.target.value }) }}>
+          <option value="">Tous</option>
+          <option value="a-verifier">À vérifier</option>
+        </Select>
         <Select label="Trier par" nativeSelectProps={{ value: sort, onChange: (e) => update({ tri: e.target.value === 'name' ? '' : e.target.value }) }}>
           <option value="name">Nom (A → Z)</option>
           <option value="-name">Nom (Z → A)</option>
           <option value="-updated_at">Modifiés récemment</option>
           <option value="updated_at">Modifiés il y a longtemps</option>
+          <option value="verified_at">Vérifiés il y a longtemps</option>
+          <option value="-verified_at">Vérifiés récemment</option>
         </Select>
         <Button type="submit">Rechercher</Button>
         {filtered && (
@@ -99,7 +106,7 @@ export function ContactPointListPage() {
       ) : (
         <>
           <p role="status" aria-live="polite">
-            {list.isPending ? 'Chargement…' : total === 0 ? (filtered ? 'Aucun point de contact ne correspond à ces critères.' : 'Aucun point de contact pour le moment.') : `${total} point${total > 1 ? 's' : ''} de contact${filtered ? ' trouvé' + (total > 1 ? 's' : '') : ''}`}
+            {list.isPending ? 'Chargement…' : total === 0 ? (filtered ? 'Aucun point de contact ne correspond à ces critères.' : can(org, 'editor') ? 'Aucun point de contact pour le moment : ajoutez-en un, ou importez un fichier (tableur, annuaire de service-public.fr, data·inclusion).' : 'Aucun point de contact pour le moment.') : `${total} point${total > 1 ? 's' : ''} de contact${filtered ? ' trouvé' + (total > 1 ? 's' : '') : ''}`}
           </p>
           {rows.length > 0 && (
             <div className="app-table-wrap" aria-busy={list.isFetching}>

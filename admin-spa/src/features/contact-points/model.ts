@@ -145,11 +145,16 @@ export function reservedToAgents(cp: Pick<AdminContactPoint, 'visibility' | 'cha
 }
 
 /** Older than six months: to be checked again at its source. */
-export function isStale(verifiedAt: string | undefined, now = new Date()): boolean {
-  if (!verifiedAt) return true;
+/** The date (YYYY-MM-DD) before which a verification is stale: six months ago. */
+export function staleBefore(now = new Date()): string {
   const limit = new Date(now);
   limit.setMonth(limit.getMonth() - 6);
-  return new Date(verifiedAt.length === 10 ? verifiedAt + 'T00:00:00Z' : verifiedAt) < limit;
+  return limit.toISOString().slice(0, 10);
+}
+
+export function isStale(verifiedAt: string | undefined, now = new Date()): boolean {
+  if (!verifiedAt) return true;
+  return new Date(verifiedAt.length === 10 ? verifiedAt + 'T00:00:00Z' : verifiedAt) < new Date(staleBefore(now) + 'T00:00:00Z');
 }
 
 /**

@@ -5,22 +5,22 @@ import { useAuth } from '../../auth/AuthContext';
 import { errorMessage, unwrap } from '../../api/problem';
 import { Page } from '../../layout/Page';
 import { fr, formatDate, formatNumber, formatPercent } from '../../i18n/fr';
-import { isStale, type AdminContactPoint } from '../contact-points/model';
+import { staleBefore } from '../contact-points/model';
+import { SetupChecklist } from './SetupChecklist';
 import { JourneyReviewAlert } from '../journeys/Reviews';
 
-/** Every contact point of the org (the list API has no "verified before" filter yet). */
+/** The contact points not verified for six months (or never), oldest first: the first 20 and how many in all. */
 function useStaleContactPoints(org: string) {
   const { api } = useAuth();
   return useQuery({
     queryKey: ['contact-points', org, 'stale'],
     queryFn: async () => {
-      const all: AdminContactPoint[] = [];
-      for (let offset = 0; offset < 2000; offset += 200) {
-        const page = unwrap(await api.client.GET('/api/v1/admin/organisations/{org}/contact-points', { params: { path: { org }, query: { limit: 200, offset, sort: 'updated_at' } } }));
-        all.push(...(page.contact_points ?? []));
-        if (all.length >= (page.total ?? 0) || (page.contact_points ?? []).length === 0) break;
-      }
-      return all.filter((c) => isStale(c.verified_at)).sort((a, b) => (a.verified_at ?? '').localeCompare(b.verified_at ?? ''));
+      const page = unwrap(
+        await api.client.GET('/api/v1/admin/organisations/{org}/contact-points', {
+          params: { path: { org }, query: { verified_before: staleBefore(), sort: 'verified_at', limit: 20 } },
+        }),
+      );
+      return { items: page.contact_points ?? [], total: page.total ?? 0 };
     },
   });
 }
@@ -49,6 +49,7 @@ export function DashboardPage() {
   return (
     <Page title={fr.nav.dashboard} context={org}>
       <JourneyReviewAlert org={org} />
+      <SetupChecklist org={org} />
       <section aria-labelledby="usage-title" className="fr-mb-6w">
         <h2 id="usage-title" className="fr-h3">
           Utilisation du widget
@@ -116,17 +117,24 @@ export function DashboardPage() {
           <Alert as="h2" severity="error" small description={errorMessage(stale.error)} />
         ) : !stale.data ? (
           <p role="status">Chargement…</p>
-        ) : stale.data.length === 0 ? (
+        ) : stale.data.total === 0 ? (
           <p>Tous vos points de contact ont été vérifiés depuis moins de 6 mois.</p>
         ) : (
-          <ul>
-            {stale.data.slice(0, 20).map((c) => (
-              <li key={c.id}>
-                <Link to={`/o/${org}/points-de-contact/${c.id}`}>{c.name}</Link> — vérifié le {formatDate(c.verified_at)}
-              </li>
-            ))}
-            {stale.data.length > 20 && <li>… et {stale.data.length - 20} autres</li>}
-          </ul>
+          <>
+            <ul>
+              {stale.data.items.map((c) => (
+                <li key={c.id}>
+                  <Link to={`/o/${org}/points-de-contact/${c.id}`}>{c.name}</Link> — {c.verified_at ? `vérifié le ${formatDate(c.verified_at)}` : 'jamais vérifié'}
+                </li>
+              ))}
+            </ul>
+            {stale.data.total > stale.data.items.length && (
+              <p>
+                … et {formatNumber(stale.data.total - stale.data.items.length)} autres.{' '}
+                <Link to={`/o/${org}/points-de-contact?verification=a-verifier&tri=verified_at`}>Voir les points de contact, les moins récemment vérifiés d'abord</Link>
+              </p>
+            )}
+          </>
         )}
       </section>
     </Page>

@@ -48,7 +48,7 @@ export function JourneyListPage() {
         <Alert as="h2" severity="error" title="Chargement impossible" description={errorMessage(list.error)} />
       ) : (
         <>
-          <p role="status">{list.isPending ? 'Chargement…' : rows.length === 0 ? 'Aucun parcours pour le moment.' : `${rows.length} parcours${reviews.data?.length ? `, dont ${reviews.data.length} à revoir` : ''}`}</p>
+          <p role="status">{list.isPending ? 'Chargement…' : rows.length === 0 ? can(org, 'editor') ? 'Aucun parcours pour le moment : « Nouveau parcours » en crée un, à partir de quelques questions posées aux habitants.' : 'Aucun parcours pour le moment.' : `${rows.length} parcours${reviews.data?.length ? `, dont ${reviews.data.length} à revoir` : ''}`}</p>
           {rows.length > 0 && (
             <div className="app-table-wrap">
               <table className="app-table">

@@ -9,7 +9,6 @@ import {
   changeKind,
   fieldLabel,
   findStep,
-  kindLabels,
   limits,
   moveOption,
   removeOption,
@@ -26,6 +25,7 @@ import {
   type Step,
   type StepKind,
 } from './model';
+import { NewStepButtons } from './NewStepButtons';
 import { ContactPointPicker, PickList, type Choice } from './Pickers';
 import type { ReviewOutcome } from './reviewModel';
 import { ReadabilityNote, useReadability, type Measured } from '../readability/readability';
@@ -109,13 +109,7 @@ export function StepForm({ org, doc, stepId, problems, pivots, readOnly, reviewe
         {value && !targets.some((s) => s.id === value) && <option value={value}>{value === stepId ? 'cette même étape (boucle)' : `étape introuvable « ${value} »`}</option>}
       </Select>
       {!value && !readOnly && (
-        <span className="jy-create" role="group" aria-label={`Créer l'étape où mène : ${label}`}>
-          {(['question', 'location', 'outcome'] as StepKind[]).map((k) => (
-            <Button key={k} type="button" size="small" priority="tertiary" onClick={() => onCreate(k, slot)}>
-              + {kindLabels[k]}
-            </Button>
-          ))}
-        </span>
+        <NewStepButtons label={`Créer l'étape où mène : ${label}`} slot={slot} onCreate={onCreate} />
       )}
     </div>
   );

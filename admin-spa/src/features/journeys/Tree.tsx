@@ -1,4 +1,4 @@
-import { Button } from '@codegouvfr/react-dsfr/Button';
+import { NewStepButtons } from './NewStepButtons';
 import { buildTree, findStep, kindLabels, stepName, type Journey, type PlacedProblem, type Slot, type StepKind, type TreeNode } from './model';
 
 type Props = {
@@ -64,13 +64,7 @@ function Node({ node, doc, selected, problems, readOnly, onSelect, onCreate }: {
         <span className="jy-empty">
           <span className="jy-warn">Aucune étape suivante.</span>
           {!readOnly && slot && (
-            <span className="jy-create" role="group" aria-label={`Créer l'étape suivante de ${via ?? 'cette étape'}`}>
-              {(['question', 'location', 'outcome'] as StepKind[]).map((k) => (
-                <Button key={k} type="button" size="small" priority="tertiary" onClick={() => onCreate(k, slot)}>
-                  + {kindLabels[k]}
-                </Button>
-              ))}
-            </span>
+            <NewStepButtons label={`Créer l'étape suivante de ${via ?? 'cette étape'}`} slot={slot} onCreate={onCreate} />
           )}
         </span>
       ) : node.missing ? (
