@@ -986,7 +986,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Organisation version the edit was made on (its ETag), e.g. \ */
+                    "If-Match"?: string;
+                };
                 path: {
                     /** @description Organisation slug */
                     org: string;
@@ -1063,7 +1066,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Organisation version the deletion was decided on (its ETag): another version answers 409 and deletes nothing */
+                    "If-Match"?: string;
+                };
                 path: {
                     /** @description Organisation slug */
                     org: string;
@@ -1080,6 +1086,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description Unauthorized */
                 401: {

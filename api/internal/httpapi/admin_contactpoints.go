@@ -167,6 +167,19 @@ func requireIfMatch(c echo.Context) (int, error) {
 	return v, nil
 }
 
+// optionalIfMatch reads If-Match when the client sent one (0 when it did
+// not); a malformed one is refused rather than ignored.
+func optionalIfMatch(c echo.Context) (int, error) {
+	if strings.TrimSpace(c.Request().Header.Get("If-Match")) == "" {
+		return 0, nil
+	}
+	v, ok := ifMatchVersion(c)
+	if !ok {
+		return 0, domain.Invalid("En-tête If-Match invalide.", domain.FieldError{Field: "If-Match", Message: `renvoyez la version lue (ETag), par exemple "3"`})
+	}
+	return v, nil
+}
+
 func pageParams(c echo.Context, v *domain.Validation) (offset, limit int) {
 	limit = intParam(c, v, "limit", 50)
 	offset = intParam(c, v, "offset", 0)

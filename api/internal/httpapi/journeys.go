@@ -889,9 +889,10 @@ func (h *journeyHandlers) preview(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Param		org		path		string				true	"Organisation slug"
-//	@Param		entry	path		string				true	"Entry point slug"
-//	@Param		body	body		EntryPointRequest	true	"The entry point"
-//	@Success	200		{object}	AdminOrganisation
+//	@Param		entry		path		string				true	"Entry point slug"
+//	@Param		If-Match	header		string				false	"Organisation version the edit was made on (its ETag), e.g. \"3\": another version answers 409 and saves nothing"
+//	@Param		body		body		EntryPointRequest	true	"The entry point"
+//	@Success	200			{object}	AdminOrganisation
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	403		{object}	Problem
@@ -903,7 +904,11 @@ func (h *journeyHandlers) putEntryPoint(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	in := orientation.EntryPointInput{Name: req.Name, Description: req.Description, Themes: req.Themes, Journey: req.Journey}
+	version, err := optionalIfMatch(c)
+	if err != nil {
+		return err
+	}
+	in := orientation.EntryPointInput{Name: req.Name, Description: req.Description, Themes: req.Themes, Journey: req.Journey, ExpectedVersion: version}
 	if req.Branding != nil {
 		in.Branding = &domain.Branding{PrimaryColor: req.Branding.PrimaryColor, SecondaryColor: req.Branding.SecondaryColor}
 	}
@@ -911,6 +916,7 @@ func (h *journeyHandlers) putEntryPoint(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("ETag", versionETag(o.Version))
 	return c.JSON(http.StatusOK, adminOrganisationDTO(o))
 }
 
@@ -919,16 +925,22 @@ func (h *journeyHandlers) putEntryPoint(c echo.Context) error {
 //	@Summary	Delete an entry point (admins)
 //	@Tags		journeys
 //	@Security	BearerAuth
-//	@Param		org		path	string	true	"Organisation slug"
-//	@Param		entry	path	string	true	"Entry point slug"
+//	@Param		org			path	string	true	"Organisation slug"
+//	@Param		entry		path	string	true	"Entry point slug"
+//	@Param		If-Match	header	string	false	"Organisation version the deletion was decided on (its ETag): another version answers 409 and deletes nothing"
 //	@Success	204
+//	@Failure	400	{object}	Problem
 //	@Failure	401	{object}	Problem
 //	@Failure	403	{object}	Problem
 //	@Failure	404	{object}	Problem
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/admin/organisations/{org}/entry-points/{entry} [delete]
 func (h *journeyHandlers) deleteEntryPoint(c echo.Context) error {
-	if err := h.svc.DeleteEntryPoint(c.Request().Context(), actor(c), c.Param("org"), c.Param("entry")); err != nil {
+	version, err := optionalIfMatch(c)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.DeleteEntryPoint(c.Request().Context(), actor(c), c.Param("org"), c.Param("entry"), version); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -297,3 +297,55 @@ func TestLocalOverride(t *testing.T) {
 		}
 	}
 }
+
+// Two référents editing the organisation's entry points: a write carrying
+// the organisation version it was made on (If-Match) is refused once
+// another write moved it, and saves nothing.
+func TestEntryPointIfMatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newAdminEnv(t, s)
+		tok := e.login(t, "a-admin").AccessToken
+		base := "/api/v1/admin/organisations/partenaire-a"
+		if rec := e.do(t, http.MethodPost, base+"/journeys", tok, testJourney); rec.Code != http.StatusCreated {
+			t.Fatalf("create journey: %d %s", rec.Code, rec.Body)
+		}
+		rec := e.do(t, http.MethodGet, base, tok, "")
+		v0 := rec.Header().Get("ETag")
+		if rec.Code != http.StatusOK || v0 == "" {
+			t.Fatalf("organisation: %d, ETag %q", rec.Code, v0)
+		}
+		// The first write, on the version read, passes and answers the new version.
+		rec = e.do(t, http.MethodPut, base+"/entry-points/social", tok, `{"name":"Social","journey":"aides"}`, "If-Match", v0)
+		v1 := rec.Header().Get("ETag")
+		if rec.Code != http.StatusOK || v1 == "" || v1 == v0 {
+			t.Fatalf("first write: %d, ETag %q after %q: %s", rec.Code, v1, v0, rec.Body)
+		}
+		cases := []struct {
+			name, method, path, body, ifMatch string
+			want                              int
+		}{
+			{"stale edit", http.MethodPut, "/entry-points/social", `{"name":"Écrasé","journey":"aides"}`, v0, http.StatusConflict},
+			{"stale creation", http.MethodPut, "/entry-points/autre", `{"name":"Autre","journey":"aides"}`, v0, http.StatusConflict},
+			{"stale deletion", http.MethodDelete, "/entry-points/social", "", v0, http.StatusConflict},
+			{"malformed", http.MethodPut, "/entry-points/social", `{"name":"Écrasé","journey":"aides"}`, `"trois"`, http.StatusBadRequest},
+		}
+		for _, c := range cases {
+			rec := e.do(t, c.method, base+c.path, tok, c.body, "If-Match", c.ifMatch)
+			if rec.Code != c.want || !strings.Contains(rec.Header().Get("Content-Type"), "problem+json") {
+				t.Errorf("%s: %d %s, want %d problem+json", c.name, rec.Code, rec.Body, c.want)
+			}
+		}
+		// Nothing of the refused writes was saved.
+		rec = e.do(t, http.MethodGet, base, tok, "")
+		if rec.Header().Get("ETag") != v1 || strings.Contains(rec.Body.String(), "Écrasé") || strings.Contains(rec.Body.String(), `"autre"`) || !strings.Contains(rec.Body.String(), `"Social"`) {
+			t.Fatalf("refused writes changed the organisation: ETag %q, %s", rec.Header().Get("ETag"), rec.Body)
+		}
+		// On the current version, and without If-Match (older clients), writes pass.
+		if rec := e.do(t, http.MethodDelete, base+"/entry-points/social", tok, "", "If-Match", v1); rec.Code != http.StatusNoContent {
+			t.Fatalf("delete on the current version: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodPut, base+"/entry-points/social", tok, `{"name":"Social","journey":"aides"}`); rec.Code != http.StatusOK {
+			t.Fatalf("write without If-Match: %d %s", rec.Code, rec.Body)
+		}
+	})
+}

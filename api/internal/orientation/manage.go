@@ -585,6 +585,18 @@ type EntryPointInput struct {
 	Themes      []string
 	Journey     string
 	Branding    *domain.Branding
+	// ExpectedVersion, when not 0, is the organisation's version the edit
+	// was made on (If-Match): another version is ECONFLICT, nothing saved.
+	ExpectedVersion int
+}
+
+// expected is the organisation version a write must find: the caller's
+// (If-Match), else the one just read.
+func expected(org *domain.Organisation, ifMatch int) int {
+	if ifMatch != 0 {
+		return ifMatch
+	}
+	return org.Version
 }
 
 // PutEntryPoint creates or replaces an entry point of the organisation (admins).
@@ -612,15 +624,16 @@ func (s *Service) PutEntryPoint(ctx context.Context, a admin.Actor, orgSlug, slu
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.store.UpdateOrganisation(ctx, &o, org.Version, &domain.AuditEntry{OrganisationID: org.ID, UserID: a.UserID, UserEmail: a.Email,
+	if err := s.store.UpdateOrganisation(ctx, &o, expected(org, in.ExpectedVersion), &domain.AuditEntry{OrganisationID: org.ID, UserID: a.UserID, UserEmail: a.Email,
 		Action: "update", EntityType: "entry_point", EntityID: slug, Changes: map[string][2]any{"journey": {nil, in.Journey}}}); err != nil {
 		return nil, err
 	}
 	return &o, nil
 }
 
-// DeleteEntryPoint removes an entry point (admins).
-func (s *Service) DeleteEntryPoint(ctx context.Context, a admin.Actor, orgSlug, slug string) error {
+// DeleteEntryPoint removes an entry point (admins); ifMatch as in
+// EntryPointInput.ExpectedVersion.
+func (s *Service) DeleteEntryPoint(ctx context.Context, a admin.Actor, orgSlug, slug string, ifMatch int) error {
 	org, err := s.admin.Authorize(ctx, a, orgSlug, domain.RoleAdmin)
 	if err != nil {
 		return err
@@ -631,7 +644,7 @@ func (s *Service) DeleteEntryPoint(ctx context.Context, a admin.Actor, orgSlug, 
 	}
 	o := *org
 	o.EntryPoints = slices.Delete(slices.Clone(org.EntryPoints), i, i+1)
-	return s.store.UpdateOrganisation(ctx, &o, org.Version, &domain.AuditEntry{OrganisationID: org.ID, UserID: a.UserID, UserEmail: a.Email,
+	return s.store.UpdateOrganisation(ctx, &o, expected(org, ifMatch), &domain.AuditEntry{OrganisationID: org.ID, UserID: a.UserID, UserEmail: a.Email,
 		Action: "delete", EntityType: "entry_point", EntityID: slug})
 }
 

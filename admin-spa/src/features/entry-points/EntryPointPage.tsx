@@ -8,6 +8,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { ApiError, errorMessage, fieldErrors, unwrap } from '../../api/problem';
 import { organisationKey, storeOrganisation, useOrganisation, type AdminOrganisation } from '../../api/organisation';
 import { refreshPublic } from '../../api/publicCache';
+import type { Api } from '../../api/client';
 import { apiBaseUrl } from '../../env';
 import { Page } from '../../layout/Page';
 import { ErrorSummary, fieldId } from '../../components/ErrorSummary';
@@ -55,6 +56,21 @@ function toRequest(f: FormState): EntryPointRequest {
 
 /** The entry point as stored, for comparing what was read with what the server has now. */
 const same = (a?: EntryPoint, b?: EntryPoint) => JSON.stringify(fromEntry(a)) === JSON.stringify(fromEntry(b));
+
+const changedElsewhere = () => new ApiError(409, { status: 409, detail: "Le point d'entrée a été modifié ou supprimé par quelqu'un d'autre." });
+
+/**
+ * The organisation as the server has it now, with its version (ETag). Entry
+ * points live in the organisation, whose version also moves with its
+ * branding or details: a write checks its own entry point against this
+ * copy, then sends this version in If-Match so that a change made in
+ * between is refused by the API (409) rather than overwritten.
+ */
+async function currentOrganisation(api: Api, org: string) {
+  const r = await api.client.GET('/api/v1/admin/organisations/{org}', { params: { path: { org } } });
+  const o = unwrap(r);
+  return { list: o.entry_points ?? [], etag: r.response.headers.get('ETag') ?? `"${o.version}"` };
+}
 
 const labels: Record<string, string> = {
   slug: 'Identifiant',
@@ -182,19 +198,18 @@ function EntryPointForm({ org, current, onReload }: { org: string; current?: Ent
     setError(null);
     const slug = creating ? form.slug.trim() : current!.slug!;
     try {
-      // PUT replaces the entry point whole and takes no If-Match: compare with what the server has now first.
-      const now = unwrap(await api.client.GET('/api/v1/admin/organisations/{org}', { params: { path: { org } } }));
-      const list = now.entry_points ?? [];
+      const { list, etag } = await currentOrganisation(api, org);
       const existing = list.findIndex((x) => x.slug === slug);
       setIndex(existing >= 0 ? existing : list.length);
       if (creating && slug && existing >= 0) {
         throw new ApiError(400, { status: 400, detail: "Ce point d'entrée existe déjà.", errors: [{ field: 'slug', detail: `est déjà utilisé par le point d'entrée « ${list[existing].name} »` }] });
       }
-      if (!creating && (existing < 0 || !same(list[existing], current))) {
-        throw new ApiError(409, { status: 409, detail: "Le point d'entrée a été modifié ou supprimé par quelqu'un d'autre." });
-      }
+      if (!creating && (existing < 0 || !same(list[existing], current))) throw changedElsewhere();
       const o: AdminOrganisation = unwrap(
-        await api.client.PUT('/api/v1/admin/organisations/{org}/entry-points/{entry}', { params: { path: { org, entry: slug || '-' } }, body: toRequest(form) }),
+        await api.client.PUT('/api/v1/admin/organisations/{org}/entry-points/{entry}', {
+          params: { path: { org, entry: slug || '-' }, header: { 'If-Match': etag } },
+          body: toRequest(form),
+        }),
       );
       await refreshPublic(api, org, { organisation: true, entry: slug });
       setLeaving(true);
@@ -350,7 +365,9 @@ function DeleteEntryPoint({ org, entry, onDeleted }: { org: string; entry: Entry
   const qc = useQueryClient();
   const navigate = useNavigate();
   const remove = async () => {
-    const r = await api.client.DELETE('/api/v1/admin/organisations/{org}/entry-points/{entry}', { params: { path: { org, entry: entry.slug! } } });
+    const { list, etag } = await currentOrganisation(api, org);
+    if (!same(list.find((x) => x.slug === entry.slug), entry)) throw changedElsewhere();
+    const r = await api.client.DELETE('/api/v1/admin/organisations/{org}/entry-points/{entry}', { params: { path: { org, entry: entry.slug! }, header: { 'If-Match': etag } } });
     if (!r.response.ok) unwrap(r);
     onDeleted();
     await refreshPublic(api, org, { organisation: true });
