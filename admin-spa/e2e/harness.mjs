@@ -67,3 +67,25 @@ export async function signIn(page, front, email, password) {
 }
 
 export const EDITOR = ['editeur@var.demo.aiguillage.fr', 'demo-var-editeur-2026'];
+
+/** The header menus grouping screens (admin-spa/src/layout/Shell.tsx). */
+const menuOf = {
+  Signalements: 'Retours des habitants',
+  'Avis des habitants': 'Retours des habitants',
+  'Recherches sans réponse': 'Retours des habitants',
+  Membres: 'Organisation',
+  Apparence: 'Organisation',
+  'Journal des modifications': 'Organisation',
+};
+
+/** Opens a screen from the header's navigation, through its menu when it is in one, as a user would. */
+export async function openScreen(page, name) {
+  const nav = page.getByRole('navigation', { name: 'Menu principal' }).first();
+  const menu = menuOf[name];
+  if (menu) {
+    const button = nav.getByRole('button', { name: menu, exact: true });
+    if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  }
+  await nav.getByRole('link', { name, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+}

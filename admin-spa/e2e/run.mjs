@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { tests, test, assert, axe, png, signIn, EDITOR, log, setShots } from './harness.mjs';
+import { tests, test, assert, axe, png, signIn, openScreen, EDITOR, log, setShots } from './harness.mjs';
 
 const run = promisify(execFile);
 const spa = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -275,9 +275,18 @@ test('mark as verified', async ({ page, front }) => {
 
 test('inboxes: reports, feedback, searches without answer', async ({ page, front }) => {
   await signIn(page, front, ...EDITOR);
-  for (const [link, h1] of [['Signalements', 'Signalements'], ['Avis des habitants', 'Avis des habitants'], ['Recherches sans réponse', 'Recherches sans réponse']]) {
-    await page.getByRole('link', { name: link, exact: true }).first().click();
-    await page.getByRole('heading', { level: 1, name: h1 }).waitFor();
+  // The navigation's menu, open, by keyboard: its links are reachable and axe-clean.
+  const menu = page.getByRole('navigation', { name: 'Menu principal' }).first().getByRole('button', { name: 'Retours des habitants' });
+  await menu.focus();
+  await page.keyboard.press('Enter');
+  assert((await menu.getAttribute('aria-expanded')) === 'true', 'Enter does not open the menu');
+  await page.getByRole('navigation', { name: 'Menu principal' }).first().getByRole('link', { name: 'Signalements' }).waitFor(); // the menu unfolds
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200));
+  assert(focused?.includes('Signalements'), `Tab does not lead into the open menu: ${focused}`);
+  await axe(page, 'navigation, menu ouvert');
+  for (const h1 of ['Signalements', 'Avis des habitants', 'Recherches sans réponse']) {
+    await openScreen(page, h1);
     await page.waitForFunction(() => !document.body.textContent.includes('Chargement…'));
     await axe(page, h1);
   }
@@ -292,13 +301,18 @@ test('tablet width (768 px): navigation in the menu, no axe violation', async ({
   await page.getByRole('dialog').getByRole('link', { name: 'Points de contact' }).click();
   await page.getByRole('heading', { level: 1, name: 'Points de contact' }).waitFor();
   await axe(page, 'liste (tablette)');
+  // A screen inside a menu of the navigation, from the same dialog.
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Retours des habitants' }).click();
+  await page.getByRole('dialog').getByRole('link', { name: 'Avis des habitants' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Avis des habitants' }).waitFor();
+  assert(!(await page.getByRole('dialog').isVisible()), 'the menu stays open over the screen');
   await ctx.close();
 });
 
 test('members: invite, accept the invitation, audit log', async ({ page, browser, front }) => {
   await signIn(page, front, 'admin@var.demo.aiguillage.fr', 'demo-var-admin-2026');
-  await page.getByRole('link', { name: 'Membres', exact: true }).first().click();
-  await page.getByRole('heading', { level: 1, name: 'Membres' }).waitFor();
+  await openScreen(page, 'Membres');
   await page.getByRole('cell', { name: 'editeur@var.demo.aiguillage.fr', exact: true }).waitFor();
   await axe(page, 'membres');
   // A field error from the API, next to the field.
@@ -324,8 +338,7 @@ test('members: invite, accept the invitation, audit log', async ({ page, browser
   await other.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
   await other.getByText(email).first().waitFor();
   await ctx.close();
-  await page.getByRole('link', { name: 'Journal des modifications', exact: true }).first().click();
-  await page.getByRole('heading', { level: 1, name: 'Journal des modifications' }).waitFor();
+  await openScreen(page, 'Journal des modifications');
   await page.getByText(/\d+ entrées?/).waitFor();
   await axe(page, 'journal');
 });
@@ -343,7 +356,7 @@ test('platform admin: organisation switcher', async ({ page, front }) => {
 
 test('branding: contrast check, API field error, save, logo upload', async ({ page, front }) => {
   await signIn(page, front, 'admin@var.demo.aiguillage.fr', 'demo-var-admin-2026');
-  await page.getByRole('link', { name: 'Apparence', exact: true }).first().click();
+  await openScreen(page, 'Apparence');
   await page.getByRole('heading', { level: 1, name: 'Apparence du widget' }).waitFor();
   await axe(page, 'apparence');
   const primary = page.locator('#br-primary_color');

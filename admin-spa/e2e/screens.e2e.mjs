@@ -1,7 +1,7 @@
 // End-to-end tests of the themes, entry points and organisation screens
 // (registered with run.mjs's harness; run them alone with E2E_ONLY=screens).
 
-import { test, assert, axe, signIn, EDITOR, log } from './harness.mjs';
+import { test, assert, axe, signIn, openScreen, EDITOR, log } from './harness.mjs';
 
 const ADMIN = ['admin@var.demo.aiguillage.fr', 'demo-var-admin-2026'];
 const PLATFORM = ['plateforme@demo.aiguillage.fr', 'demo-plateforme-2026'];
@@ -73,8 +73,7 @@ test('screens: themes — field error, create a theme with two synonyms, listed;
   await page.getByText(/« goûter périscolaire » fait maintenant partie/).waitFor();
 
   // The searches without answer offer the action on each row (when the demo has any).
-  await page.getByRole('link', { name: 'Recherches sans réponse', exact: true }).first().click();
-  await page.getByRole('heading', { level: 1, name: 'Recherches sans réponse' }).waitFor();
+  await openScreen(page, 'Recherches sans réponse');
   await page.waitForFunction(() => !document.body.textContent.includes('Chargement…'));
   const actions = await page.getByRole('link', { name: /Ajouter comme synonyme/ }).count();
   log(`    → ${actions} « Ajouter comme synonyme… » on the searches without answer`);

@@ -93,20 +93,50 @@ export function HomeRedirect() {
   );
 }
 
-const sections: { path: string; label: string; end?: boolean; admin?: boolean; platform?: boolean }[] = [
+/** Menus grouping the screens a référent opens less often (one line of navigation at 1280 px). */
+const groups = { feedback: 'Retours des habitants', organisation: 'Organisation' } as const;
+
+const sections: { path: string; label: string; end?: boolean; admin?: boolean; platform?: boolean; group?: keyof typeof groups }[] = [
   { path: '', label: fr.nav.dashboard, end: true },
   { path: 'points-de-contact', label: fr.nav.contactPoints },
   { path: 'parcours', label: fr.nav.journeys },
   { path: 'points-d-entree', label: fr.nav.entryPoints },
   { path: 'themes', label: fr.nav.themes },
-  { path: 'signalements', label: fr.nav.reports },
-  { path: 'avis', label: fr.nav.feedback },
-  { path: 'recherches-sans-reponse', label: fr.nav.searchMisses },
-  { path: 'membres', label: fr.nav.members, admin: true },
-  { path: 'apparence', label: fr.nav.branding, admin: true },
-  { path: 'journal', label: fr.nav.audit, admin: true },
+  { path: 'signalements', label: fr.nav.reports, group: 'feedback' },
+  { path: 'avis', label: fr.nav.feedback, group: 'feedback' },
+  { path: 'recherches-sans-reponse', label: fr.nav.searchMisses, group: 'feedback' },
+  { path: 'membres', label: fr.nav.members, admin: true, group: 'organisation' },
+  { path: 'apparence', label: fr.nav.branding, admin: true, group: 'organisation' },
+  { path: 'journal', label: fr.nav.audit, admin: true, group: 'organisation' },
   { path: 'portails', label: fr.nav.portals, platform: true },
 ];
+
+type NavLink = { text: string; linkProps: { to: string }; isActive: boolean };
+type NavItem = NavLink | { text: string; menuLinks: NavLink[]; isActive: boolean };
+
+/** The header's navigation: the screens this role may open, grouped menus where their first screen stands. */
+export function navigationFor(base: string, pathname: string, role: string | null | undefined, platformAdmin: boolean): NavItem[] {
+  const items: NavItem[] = [];
+  const menus = new Map<string, NavLink[]>();
+  for (const s of sections) {
+    if ((s.admin && role !== 'admin') || (s.platform && !platformAdmin)) continue;
+    const to = s.path ? `${base}/${s.path}` : base;
+    const isActive = s.end ? !!matchPath({ path: base, end: true }, pathname) : pathname === to || pathname.startsWith(to + '/');
+    const link = { text: s.label, linkProps: { to }, isActive };
+    if (!s.group) {
+      items.push(link);
+      continue;
+    }
+    let menu = menus.get(s.group);
+    if (!menu) {
+      menu = [];
+      menus.set(s.group, menu);
+      items.push({ text: groups[s.group], menuLinks: menu, isActive: false });
+    }
+    menu.push(link);
+  }
+  return items.map((i) => ('menuLinks' in i ? { ...i, isActive: i.menuLinks.some((l) => l.isActive) } : i));
+}
 
 /** Screens for admins only (the API answers 403 to others anyway). */
 export function RequireRole({ role, children }: { role: 'admin' | 'editor'; children: ReactNode }) {
@@ -135,11 +165,7 @@ export function OrgLayout() {
   }, []);
 
   const base = `/o/${org}`;
-  const navigation = sections.filter((s) => (!s.admin || role === 'admin') && (!s.platform || !!me?.platform_admin)).map((s) => {
-    const to = s.path ? `${base}/${s.path}` : base;
-    const isActive = s.end ? !!matchPath({ path: base, end: true }, location.pathname) : location.pathname.startsWith(to);
-    return { text: s.label, linkProps: { to }, isActive };
-  });
+  const navigation = navigationFor(base, location.pathname, role, !!me?.platform_admin);
 
   const switchTo = (slug: string) => {
     // Same screen in the other organisation; objects of one org are not in the other.
