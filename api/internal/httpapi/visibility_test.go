@@ -397,3 +397,30 @@ func TestAgentOnlyLinesSurviveReimport(t *testing.T) {
 		}
 	})
 }
+
+// A journey whose outcome offers residents only contact points reserved to
+// agents cannot be published: the problem is named at that outcome's
+// contact points, and a pivot beside them lifts it.
+func TestPublishRefusesOutcomeOnlyForAgents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newVisibilityEnv(t, s)
+		tok := e.login(t, "a-admin").AccessToken
+		base := "/api/v1/admin/organisations/partenaire-a/journeys/aides"
+		agentsOnly := strings.Replace(testJourney, `"pivots": ["mds"]`, `"contact_points": ["`+e.cpOrgAgents+`", "`+e.cpAllAgents+`"]`, 1)
+		if rec := e.do(t, http.MethodPut, base, tok, agentsOnly, "If-Match", `"1"`); rec.Code != http.StatusOK {
+			t.Fatalf("save draft: %d %s", rec.Code, rec.Body)
+		}
+		rec := e.do(t, http.MethodPost, base+"/publish", tok, "")
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"field":"steps[mds].outcome.contact_points"`) ||
+			!strings.Contains(rec.Body.String(), "réservés aux agents") {
+			t.Fatalf("publish an outcome for agents only: %d %s", rec.Code, rec.Body)
+		}
+		withPivot := strings.Replace(testJourney, `"pivots": ["mds"]`, `"contact_points": ["`+e.cpOrgAgents+`"], "pivots": ["mds"]`, 1)
+		if rec := e.do(t, http.MethodPut, base, tok, withPivot, "If-Match", `"2"`); rec.Code != http.StatusOK {
+			t.Fatalf("save draft: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.do(t, http.MethodPost, base+"/publish", tok, ""); rec.Code != http.StatusCreated {
+			t.Fatalf("publish with a pivot beside: %d %s", rec.Code, rec.Body)
+		}
+	})
+}

@@ -72,5 +72,7 @@
 // A location step asks for the resident's commune and continues with next.
 // An outcome that names pivots must only be reachable after a location step,
 // and every pivot must resolve for every commune of the partner's territory:
-// [Validate] checks this with a [Resolver].
+// [Validate] checks this with a [Resolver]. An outcome must leave residents a
+// way out: a contact point they can see (not only ones reserved to agents),
+// a pivot, or the emergency panel.
 package journeys

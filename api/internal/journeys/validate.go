@@ -40,6 +40,10 @@ type ValidateOptions struct {
 	// withdrawn by its source (the annuaire no longer lists it): an outcome
 	// naming it must be reviewed.
 	ContactPointWithdrawn func(id string) bool
+	// ContactPointAgentOnly tells whether an existing contact point is
+	// reserved to agents (residents never see it): an outcome whose only
+	// way out is such contact points would leave residents with nothing.
+	ContactPointAgentOnly func(id string) bool
 	KnownPivot            func(pivot string) bool
 }
 
@@ -235,6 +239,14 @@ func (v *validator) outcome(i int, s *Step) {
 		} else if v.opts.ContactPointWithdrawn != nil && v.opts.ContactPointWithdrawn(id) {
 			v.add(i, field, "le point de contact « %s » a été retiré par sa source (l'annuaire ne le référence plus) : choisissez-en un autre", id)
 		}
+	}
+	if len(o.ContactPoints) > 0 && len(o.Pivots) == 0 && !o.Emergency && v.opts.ContactPointAgentOnly != nil &&
+		!slices.ContainsFunc(o.ContactPoints, func(id string) bool { return id == "" || !v.opts.ContactPointAgentOnly(id) }) {
+		which := "ils sont tous réservés"
+		if len(o.ContactPoints) == 1 {
+			which = "il est réservé"
+		}
+		v.add(i, "outcome.contact_points", "les habitants ne verraient aucun point de contact : %s aux agents ; ajoutez un point de contact public, un pivot ou le panneau d'urgence", which)
 	}
 	for k, p := range o.Pivots {
 		field := "outcome.pivots[" + strconv.Itoa(k) + "]"

@@ -358,3 +358,42 @@ func TestValidateWithdrawnContactPoint(t *testing.T) {
 		t.Fatalf("problems: %s", dump(ps))
 	}
 }
+
+// An outcome whose only way out is contact points reserved to agents would
+// show residents nothing: a problem at its contact points. One public
+// contact point, a pivot or the emergency panel is enough.
+func TestValidateAgentOnlyContactPoints(t *testing.T) {
+	agentOnly := map[string]bool{"ligne-directe": true, "autre-ligne": true}
+	opts := ValidateOptions{ContactPointAgentOnly: func(id string) bool { return agentOnly[id] }}
+	tests := []struct {
+		name      string
+		contacts  []string
+		pivots    []string
+		emergency bool
+		want      string // "" for no problem
+	}{
+		{"one agent-only", []string{"ligne-directe"}, nil, false, "il est réservé aux agents"},
+		{"every one agent-only", []string{"ligne-directe", "autre-ligne"}, nil, false, "ils sont tous réservés aux agents"},
+		{"a public one beside", []string{"ligne-directe", cp115}, nil, false, ""},
+		{"a pivot beside", []string{"ligne-directe"}, []string{"caf"}, false, ""},
+		{"the emergency panel", []string{"ligne-directe"}, nil, true, ""},
+		{"public only", []string{cp115}, nil, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := minimal()
+			o := step(j, "caf").Outcome // after the commune: a pivot may stand there
+			o.ContactPoints, o.Pivots, o.Emergency = tt.contacts, tt.pivots, tt.emergency
+			ps := Validate(context.Background(), j, opts)
+			if tt.want == "" {
+				if len(ps) != 0 {
+					t.Fatalf("problems: %s", dump(ps))
+				}
+				return
+			}
+			if len(ps) != 1 || ps[0].Step != "caf" || ps[0].Field != "outcome.contact_points" || !strings.Contains(ps[0].Message, tt.want) {
+				t.Fatalf("problems: %s", dump(ps))
+			}
+		})
+	}
+}

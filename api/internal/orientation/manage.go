@@ -373,6 +373,7 @@ func (s *Service) validate(ctx context.Context, org *domain.Organisation, j *jou
 		}),
 		ContactPointExists:    func(id string) bool { return find(id) != nil },
 		ContactPointWithdrawn: func(id string) bool { c := find(id); return c != nil && c.Withdrawn() },
+		ContactPointAgentOnly: func(id string) bool { c := find(id); return c != nil && !c.Visibility.IsPublic() },
 		KnownPivot:            s.knownPivot,
 	}), nil
 }
