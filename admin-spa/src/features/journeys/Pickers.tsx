@@ -136,7 +136,7 @@ export function ContactPointPicker({
   const [done, setDone] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const found = useContactSearch(org, q);
-  const names = useContactNames(chosen);
+  const names = useContactNames(chosen, org);
   const status = useId();
   const replaceHint = useId();
   const results = (found.data ?? []).filter((c) => !chosen.includes(c.id));
@@ -227,6 +227,11 @@ export function ContactPointPicker({
                 {withdrawn(v) && (
                   <Badge severity="error" small noIcon as="span" className="fr-ml-1w">
                     Retiré de l'annuaire
+                  </Badge>
+                )}
+                {info(v)?.agentOnly && (
+                  <Badge severity="info" small noIcon as="span" className="fr-ml-1w">
+                    Réservé aux agents
                   </Badge>
                 )}
               </span>

@@ -59,7 +59,7 @@ export function usePivots() {
   });
 }
 
-export type ContactChoice = { id: string; name: string; detail: string };
+export type ContactChoice = { id: string; name: string; detail: string; agentOnly?: boolean };
 
 /**
  * Contact points an outcome can name: the organisation's own (by name) and,
@@ -78,7 +78,10 @@ export function useContactSearch(org: string, q: string) {
         api.client.GET('/api/v1/public/search', { params: { query: { q: term, partner: org, limit: 10 } } }),
       ]);
       const out: ContactChoice[] = [];
-      for (const cp of unwrap(own).contact_points ?? []) out.push({ id: cp.id!, name: cp.name ?? '', detail: 'votre organisation' });
+      for (const cp of unwrap(own).contact_points ?? []) {
+        const agentOnly = !!cp.visibility && cp.visibility !== 'public';
+        out.push({ id: cp.id!, name: cp.name ?? '', detail: agentOnly ? 'votre organisation, réservé aux agents' : 'votre organisation', agentOnly });
+      }
       if (found.response.ok) {
         for (const r of found.data?.results ?? []) {
           if (r.kind !== 'contact_point' || !r.ref || out.some((c) => c.id === r.ref)) continue;
@@ -98,17 +101,21 @@ export function useContactSearch(org: string, q: string) {
  * so its name stays unknown (except to platform admins, who can read the
  * national commons).
  */
-export type ContactName = { name?: string; withdrawn?: boolean; missing?: boolean };
+export type ContactName = { name?: string; withdrawn?: boolean; missing?: boolean; agentOnly?: boolean };
 
 /** The national commons, whose contact points platform admins can read. */
 export const COMMONS = 'communs-nationaux';
 
-/** Names of contact points already chosen (public read: any public contact point). */
-export function useContactNames(ids: string[]) {
+/**
+ * Names of contact points already chosen: the public read (any public
+ * contact point), else the organisation's own read, which also knows its
+ * contact points reserved to agents (the public read answers 404 for them).
+ */
+export function useContactNames(ids: string[], org: string) {
   const { api, me } = useAuth();
   const platform = !!me?.platform_admin;
   return useQuery({
-    queryKey: ['contact-names', [...ids].sort(), platform],
+    queryKey: ['contact-names', [...ids].sort(), platform, org],
     enabled: ids.length > 0,
     staleTime: 5 * 60_000,
     queryFn: async () => {
@@ -121,7 +128,8 @@ export function useContactNames(ids: string[]) {
             return;
           }
           if (r.response.status !== 410) {
-            names[id] = { missing: true };
+            const own = await api.client.GET('/api/v1/admin/organisations/{org}/contact-points/{id}', { params: { path: { org, id } } });
+            names[id] = own.response.ok && own.data ? { name: own.data.name || undefined, agentOnly: !!own.data.visibility && own.data.visibility !== 'public' } : { missing: true };
             return;
           }
           const withdrawn: ContactName = { withdrawn: true };
