@@ -81,11 +81,15 @@ const menuOf = {
 /** Opens a screen from the header's navigation, through its menu when it is in one, as a user would. */
 export async function openScreen(page, name) {
   const nav = page.getByRole('navigation', { name: 'Menu principal' }).first();
-  const menu = menuOf[name];
+  const link = nav.getByRole('link', { name, exact: true });
+  const menu = menuOf[name] && nav.getByRole('button', { name: menuOf[name], exact: true });
   if (menu) {
-    const button = nav.getByRole('button', { name: menu, exact: true });
-    if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+    // Open it unless it is (callers leave it settled: open, or folded as below).
+    if ((await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+    await link.waitFor({ state: 'visible' });
   }
-  await nav.getByRole('link', { name, exact: true }).click();
+  await link.click();
   await page.getByRole('heading', { level: 1, name }).waitFor();
+  // The DSFR script folds the menu once the screen changed: wait for it, so the next step starts from a closed menu.
+  if (menu) await page.waitForFunction((el) => el.getAttribute('aria-expanded') !== 'true', await menu.elementHandle());
 }

@@ -279,8 +279,9 @@ test('inboxes: reports, feedback, searches without answer', async ({ page, front
   const menu = page.getByRole('navigation', { name: 'Menu principal' }).first().getByRole('button', { name: 'Retours des habitants' });
   await menu.focus();
   await page.keyboard.press('Enter');
-  assert((await menu.getAttribute('aria-expanded')) === 'true', 'Enter does not open the menu');
-  await page.getByRole('navigation', { name: 'Menu principal' }).first().getByRole('link', { name: 'Signalements' }).waitFor(); // the menu unfolds
+  // The DSFR script unfolds the menu, then marks the button (not at once).
+  await page.getByRole('navigation', { name: 'Menu principal' }).first().getByRole('link', { name: 'Signalements' }).waitFor({ timeout: 5000 });
+  await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await menu.elementHandle(), { timeout: 5000 });
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200));
   assert(focused?.includes('Signalements'), `Tab does not lead into the open menu: ${focused}`);
