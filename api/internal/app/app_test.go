@@ -37,6 +37,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// withEnv is base with some settings replaced.
+func withEnv(base func(string) string, extra map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := extra[k]; ok {
+			return v
+		}
+		return base(k)
+	}
+}
+
 func getenv(dbURL string) func(string) string {
 	return func(k string) string {
 		switch k {

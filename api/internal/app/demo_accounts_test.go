@@ -29,13 +29,7 @@ func TestDemoAccountsOnSignInPage(t *testing.T) {
 	}
 	for _, mode := range []string{"true", "false", ""} {
 		t.Run("AIGUILLAGE_DEMO_MODE="+mode, func(t *testing.T) {
-			base := getenv(dbURL)
-			srv := startServer(t, func(k string) string {
-				if k == "AIGUILLAGE_DEMO_MODE" {
-					return mode
-				}
-				return base(k)
-			})
+			srv := startServer(t, withEnv(getenv(dbURL), map[string]string{"AIGUILLAGE_DEMO_MODE": mode}))
 			var raw map[string]json.RawMessage
 			getJSON(t, srv.base+"/api/v1/auth/providers", &raw)
 			if err := srv.stop(); err != nil {

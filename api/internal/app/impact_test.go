@@ -24,17 +24,19 @@ import (
 type server struct {
 	base string
 	stop func() error
+	// log is what the server wrote (its structured log and start-up lines).
+	log *syncBuffer
 }
 
 func startServer(t *testing.T, getenv func(string) string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- app.Run(ctx, []string{"aiguillage", "serve"}, getenv, &out) }()
+	go func() { done <- app.Run(ctx, []string{"aiguillage", "serve"}, getenv, out) }()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if m := listening.FindStringSubmatch(out.String()); m != nil {
-			return &server{base: m[1], stop: func() error {
+			return &server{base: m[1], log: out, stop: func() error {
 				cancel()
 				select {
 				case err := <-done:

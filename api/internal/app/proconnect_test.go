@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/oauth2-proxy/mockoidc"
 
@@ -28,15 +27,7 @@ func TestServeWithProConnect(t *testing.T) {
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "aiguillage.db")
 	ctx := context.Background()
 	run(t, ctx, dbURL, "migrate")
-	env := func(extra map[string]string) func(string) string {
-		base := getenv(dbURL)
-		return func(k string) string {
-			if v, ok := extra[k]; ok {
-				return v
-			}
-			return base(k)
-		}
-	}
+	env := func(extra map[string]string) func(string) string { return withEnv(getenv(dbURL), extra) }
 	settings := map[string]string{"AIGUILLAGE_PROCONNECT_ISSUER": m.Issuer(), "AIGUILLAGE_PROCONNECT_CLIENT_ID": m.ClientID,
 		"AIGUILLAGE_PROCONNECT_CLIENT_SECRET": m.ClientSecret, "AIGUILLAGE_PROCONNECT_SCOPES": "openid email"}
 
@@ -46,25 +37,8 @@ func TestServeWithProConnect(t *testing.T) {
 		t.Fatalf("half configuration: %v", err)
 	}
 
-	sctx, stop := context.WithCancel(ctx)
-	defer stop()
-	done := make(chan error, 1)
-	out = syncBuffer{}
-	go func() { done <- app.Run(sctx, []string{"aiguillage", "serve"}, env(settings), &out) }()
-	var base string
-	for deadline := time.Now().Add(20 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := listening.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve stopped early: %v\n%s", err, out.String())
-		default:
-		}
-	}
-	if base == "" {
-		t.Fatalf("server did not start:\n%s", out.String())
-	}
+	srv := startServer(t, env(settings))
+	base := srv.base
 	var providers struct{ ProConnect bool }
 	getJSON(t, base+"/api/v1/auth/providers", &providers)
 	if !providers.ProConnect {
@@ -87,11 +61,10 @@ func TestServeWithProConnect(t *testing.T) {
 	if len(res.Cookies()) != 1 || !res.Cookies()[0].HttpOnly {
 		t.Fatalf("cookies %v", res.Cookies())
 	}
-	if strings.Contains(out.String(), m.ClientSecret) {
+	if strings.Contains(srv.log.String(), m.ClientSecret) {
 		t.Fatal("the client secret is in the logs")
 	}
-	stop()
-	if err := <-done; err != nil {
+	if err := srv.stop(); err != nil {
 		t.Fatal(err)
 	}
 }
